@@ -1,0 +1,47 @@
+"""Argument errors worded as CPython 3.14 words them.
+
+Our callables take ``*args, **kwargs`` where 3.14 uses positional-only
+parameters (syntax that Python 2 cannot parse), so they check their arguments
+themselves and must then raise the message 3.14's own parser would.
+"""
+from __future__ import absolute_import
+
+
+def _quoted_list(names):
+    quoted = ["'%s'" % name for name in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    if len(quoted) == 2:
+        return "%s and %s" % tuple(quoted)
+    return "%s, and %s" % (", ".join(quoted[:-1]), quoted[-1])
+
+
+def missing_positional(qualname, names):
+    """TypeError for required positional parameters *names* not given."""
+    plural = "argument" if len(names) == 1 else "arguments"
+    return TypeError("%s() missing %d required positional %s: %s"
+                     % (qualname, len(names), plural, _quoted_list(names)))
+
+
+def too_many_positional(qualname, lowest, highest, given):
+    """TypeError for *given* positionals where *lowest*..*highest* fit."""
+    if lowest == highest:
+        plural = "argument" if highest == 1 else "arguments"
+        takes = "%d positional %s" % (highest, plural)
+    else:
+        takes = "from %d to %d positional arguments" % (lowest, highest)
+    verb = "was" if given == 1 else "were"
+    return TypeError("%s() takes %s but %d %s given"
+                     % (qualname, takes, given, verb))
+
+
+def unexpected_keyword(qualname, name):
+    """TypeError for a keyword argument the callable does not accept."""
+    return TypeError("%s() got an unexpected keyword argument '%s'"
+                     % (qualname, name))
+
+
+def multiple_values(qualname, name):
+    """TypeError for a parameter given both by position and by keyword."""
+    return TypeError("%s() got multiple values for argument '%s'"
+                     % (qualname, name))

@@ -1,0 +1,202 @@
+"""``finalize`` as CPython 3.14 has it, for interpreters whose own differs.
+
+Two shapes, chosen by what the interpreter already has:
+
+* CPython 3.6-3.9 and PyPy have a ``weakref.finalize`` that differs from
+  3.14's only in how ``__init__`` takes its arguments. Ours subclasses it and
+  replaces ``__init__`` alone, so both kinds live in the stdlib's registry and
+  run at exit together, newest first, in one sequence.
+* CPython 2.7 and Jython have none, so ours stands alone.
+"""
+from __future__ import absolute_import
+
+import itertools
+import sys
+import weakref as _stdlib
+
+from ._arguments import missing_positional
+from ._compat import GC_CAN_BE_DISABLED, HAS_NATIVE_FINALIZE
+
+_INIT_PARAMETERS = ("self", "obj", "func")
+
+
+def _split_init_arguments(args):
+    """Return (self, obj, func, extra positionals), 3.14's way.
+
+    ``obj`` and ``func`` are positional-only, so keyword arguments of any
+    name (``obj``, ``func`` and ``self`` included) belong to the callback.
+    """
+    if len(args) < len(_INIT_PARAMETERS):
+        raise missing_positional("finalize.__init__",
+                                 _INIT_PARAMETERS[len(args):])
+    return args[0], args[1], args[2], args[3:]
+
+
+if HAS_NATIVE_FINALIZE:
+
+    class finalize(_stdlib.finalize):
+        __doc__ = _stdlib.finalize.__doc__
+        __module__ = "backports.weakref"
+        __slots__ = ()
+
+        def __init__(*args, **kwargs):
+            self, obj, func, callback_args = _split_init_arguments(args)
+            # The stdlib's __init__ would take keywords named obj or func as
+            # its own, so it gets none and the callback's are filled in after.
+            _stdlib.finalize.__init__(self, obj, func, *callback_args)
+            if kwargs:
+                self._registry[self].kwargs = kwargs
+
+else:
+
+    class _Registration(object):
+        """What a live finalizer needs. The finalizer object keeps nothing
+        itself, so it can never be part of a cycle with its referent."""
+
+        __slots__ = ("weakref", "func", "args", "kwargs", "atexit", "index")
+
+    class finalize(object):
+        """Class for finalization of weakrefable objects
+
+        finalize(obj, func, *args, **kwargs) returns a callable finalizer
+        object which will be called when obj is garbage collected. The
+        first time the finalizer is called it evaluates
+        func(*args, **kwargs) and returns the result. After this the
+        finalizer is dead, and calling it just returns None.
+
+        When the program exits any remaining finalizers for which the
+        atexit attribute is true will be run in reverse order of creation.
+        By default atexit is true.
+        """
+
+        __module__ = "backports.weakref"
+        __slots__ = ()
+
+        # Class-level state, shared by every finalizer (and subclass).
+        _registry = {}
+        _shutdown = False
+        _index_iter = itertools.count()
+        _dirty = False
+        _registered_with_atexit = False
+
+        def __init__(*args, **kwargs):
+            self, obj, func, callback_args = _split_init_arguments(args)
+            if not finalize._registered_with_atexit:
+                # Two threads may both register: _exitfunc is idempotent.
+                import atexit
+                atexit.register(finalize._exitfunc)
+                finalize._registered_with_atexit = True
+            registration = _Registration()
+            registration.weakref = _stdlib.ref(obj, self)
+            registration.func = func
+            registration.args = callback_args
+            registration.kwargs = kwargs or None
+            registration.atexit = True
+            registration.index = next(finalize._index_iter)
+            finalize._registry[self] = registration
+            finalize._dirty = True
+
+        def __call__(self, _=None):
+            """If alive then mark as dead and return func(*args, **kwargs);
+            otherwise return None"""
+            registration = finalize._registry.pop(self, None)
+            if registration is not None and not finalize._shutdown:
+                return registration.func(*registration.args,
+                                         **(registration.kwargs or {}))
+
+        def _live_state(self):
+            """(registration, referent) while alive, else (None, None)."""
+            registration = finalize._registry.get(self)
+            if registration is None:
+                return None, None
+            referent = registration.weakref()
+            if referent is None:
+                return None, None
+            return registration, referent
+
+        def detach(self):
+            """If alive then mark as dead and return (obj, func, args, kwargs);
+            otherwise return None"""
+            registration, referent = self._live_state()
+            # Only the caller whose pop succeeds may report the detachment.
+            if registration is not None and \
+                    finalize._registry.pop(self, None) is not None:
+                return (referent, registration.func, registration.args,
+                        registration.kwargs or {})
+            return None
+
+        def peek(self):
+            """If alive then return (obj, func, args, kwargs);
+            otherwise return None"""
+            registration, referent = self._live_state()
+            if registration is None:
+                return None
+            return (referent, registration.func, registration.args,
+                    registration.kwargs or {})
+
+        @property
+        def alive(self):
+            """Whether finalizer is alive"""
+            return self in finalize._registry
+
+        def _get_atexit(self):
+            registration = finalize._registry.get(self)
+            return registration is not None and registration.atexit
+
+        def _set_atexit(self, value):
+            registration = finalize._registry.get(self)
+            if registration is not None:
+                registration.atexit = bool(value)
+
+        atexit = property(_get_atexit, _set_atexit,
+                          doc="Whether finalizer should be called at exit")
+        del _get_atexit, _set_atexit
+
+        def __repr__(self):
+            registration, referent = self._live_state()
+            if registration is None:
+                return "<%s object at %#x; dead>" % (type(self).__name__,
+                                                     id(self))
+            return "<%s object at %#x; for %r at %#x>" % (
+                type(self).__name__, id(self), type(referent).__name__,
+                id(referent))
+
+        @classmethod
+        def _select_for_exit(cls):
+            # Live finalizers still marked for exit, oldest first.
+            marked = [(registration.index, finalizer)
+                      for finalizer, registration
+                      in list(finalize._registry.items())
+                      if registration.atexit]
+            marked.sort(key=lambda pair: pair[0])
+            return [finalizer for _, finalizer in marked]
+
+        @classmethod
+        def _exitfunc(cls):
+            # Run at interpreter exit, after non-daemon threads were joined.
+            gc_was_enabled = False
+            try:
+                if finalize._registry:
+                    import gc
+                    if GC_CAN_BE_DISABLED and gc.isenabled():
+                        # No collection may run finalizers behind our back.
+                        gc_was_enabled = True
+                        gc.disable()
+                    pending = None
+                    while True:
+                        # A finalizer may create others: pick them up too.
+                        if pending is None or finalize._dirty:
+                            pending = cls._select_for_exit()
+                            finalize._dirty = False
+                        if not pending:
+                            break
+                        newest = pending.pop()
+                        try:
+                            newest()
+                        except Exception:
+                            sys.excepthook(*sys.exc_info())
+            finally:
+                # Whatever is collected from here on runs no callback.
+                finalize._shutdown = True
+                if gc_was_enabled:
+                    gc.enable()

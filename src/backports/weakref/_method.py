@@ -1,0 +1,130 @@
+"""``WeakMethod`` as CPython 3.14 has it, for interpreters whose own differs.
+
+Where the interpreter has a WeakMethod (3.4-3.9, PyPy), ours subclasses it,
+so ``isinstance(ours, weakref.WeakMethod)`` holds and the two compare equal
+when they reference the same method. Python 2 and Jython have none: ours
+then subclasses ``ref`` directly.
+"""
+from __future__ import absolute_import
+
+import weakref as _stdlib
+
+from ._arguments import (missing_positional, multiple_values,
+                         too_many_positional, unexpected_keyword)
+from ._compat import (HAS_NATIVE_WEAKMETHOD, REF_SUBCLASS_REPR_IS_GENERIC,
+                      UNBOUND_METHODS_EXIST)
+
+_ref = _stdlib.ref
+_QUALNAME = "WeakMethod.__new__"
+
+if HAS_NATIVE_WEAKMETHOD:
+    # Comparing with the stdlib's own WeakMethod works both ways.
+    _Base = _stdlib.WeakMethod
+    _BASE_SLOTS = ()  # the stdlib's class already has ours
+else:
+    _Base = _ref
+    _BASE_SLOTS = ("_func_ref", "_meth_type", "_alive", "__weakref__")
+
+
+def _parse_new_arguments(args, kwargs):
+    """(cls, meth, callback) from ``__new__(cls, meth, callback=None)``."""
+    if len(args) > 3:
+        raise too_many_positional(_QUALNAME, 2, 3, len(args))
+    values = dict(zip(("cls", "meth", "callback"), args))
+    for name in kwargs:
+        if name not in ("meth", "callback"):
+            raise unexpected_keyword(_QUALNAME, name)
+        if name in values:
+            raise multiple_values(_QUALNAME, name)
+        values[name] = kwargs[name]
+    missing = [name for name in ("cls", "meth") if name not in values]
+    if missing:
+        raise missing_positional(_QUALNAME, missing)
+    return values["cls"], values["meth"], values.get("callback")
+
+
+def _split_bound_method(meth):
+    """(instance, function) of a bound method, or None for anything else."""
+    try:
+        instance = meth.__self__
+        function = meth.__func__
+    except AttributeError:
+        return None
+    if UNBOUND_METHODS_EXIST and instance is None:
+        return None  # Python 2's unbound method: nothing to reference
+    return instance, function
+
+
+class WeakMethod(_Base):
+    """
+    A custom `weakref.ref` subclass which simulates a weak reference to
+    a bound method, working around the lifetime problem of bound methods.
+    """
+
+    __module__ = "backports.weakref"
+    __slots__ = _BASE_SLOTS
+
+    def __new__(*args, **kwargs):
+        cls, meth, callback = _parse_new_arguments(args, kwargs)
+        parts = _split_bound_method(meth)
+        if parts is None:
+            # Raised outside any except block: no chained context, as 3.14.
+            raise TypeError("argument should be a bound method, not {}"
+                            .format(type(meth)))
+        instance, function = parts
+
+        def on_part_death(_dead, callback=callback):
+            # Reached through a weakref to self: a strong one would be a cycle.
+            self = self_ref()
+            if self is not None and self._alive:
+                self._alive = False
+                if callback is not None:
+                    callback(self)
+
+        self = _ref.__new__(cls, instance, on_part_death)
+        self._func_ref = _ref(function, on_part_death)
+        self._meth_type = type(meth)
+        self._alive = True
+        self_ref = _ref(self)
+        return self
+
+    def __init__(*args, **kwargs):
+        # __new__ did the work; what is left is ref.__init__'s one check,
+        # which 3.14 makes after __new__ accepted the keywords.
+        if kwargs:
+            raise TypeError("ref() takes no keyword arguments")
+
+    def __call__(self):
+        instance = _ref.__call__(self)
+        function = self._func_ref()
+        if instance is None or function is None:
+            return None
+        return self._meth_type(function, instance)
+
+    def __eq__(self, other):
+        if not _is_weak_method(other):
+            return NotImplemented
+        if not self._alive or not other._alive:
+            return self is other
+        return _ref.__eq__(self, other) and self._func_ref == other._func_ref
+
+    def __ne__(self, other):
+        if not _is_weak_method(other):
+            return NotImplemented
+        if not self._alive or not other._alive:
+            return self is not other
+        return _ref.__ne__(self, other) or self._func_ref != other._func_ref
+
+    __hash__ = _ref.__hash__
+
+    if REF_SUBCLASS_REPR_IS_GENERIC:
+        def __repr__(self):
+            instance = _ref.__call__(self)
+            if instance is None:
+                return "<weakref at %#x; dead>" % id(self)
+            return "<weakref at %#x; to '%s' at %#x>" % (
+                id(self), type(instance).__name__, id(instance))
+
+
+def _is_weak_method(obj):
+    return isinstance(obj, _Base if HAS_NATIVE_WEAKMETHOD else WeakMethod)
