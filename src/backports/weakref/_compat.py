@@ -45,3 +45,27 @@ REF_SUBCLASS_REPR_IS_GENERIC = JYTHON
 # unbound methods (they are plain functions).
 UNBOUND_METHODS_EXIST = PY2
 
+
+# Python 2's bound methods also record the class they were looked up on, and
+# print "?" in their repr when rebuilt without it.
+METHODS_RECORD_CLASS = PY2
+
+# CPython (2.7.14+, 3.6+) removes a dead WeakValueDictionary entry atomically
+# in C (bpo-28427); PyPy and Jython lack _weakref._remove_dead_weakref.
+HAS_REMOVE_DEAD_WEAKREF = not PYPY and not JYTHON
+
+# PyPy's __pypy__.delitem_if_value_is deletes an entry only if it still holds
+# the given value, atomically: what its own weakref module builds upon.
+HAS_DELITEM_IF_VALUE_IS = PYPY
+
+# On Jython a referent is cleared at a collection but its callback runs later,
+# on the reaper thread: a dead entry can outlive gc.collect(), so containers
+# drop dead entries themselves before answering len() or comparing.
+CALLBACKS_ARE_DEFERRED = JYTHON
+
+# types.GenericAlias (what `WeakSet[int]` returns) exists from 3.9 (bpo-39481).
+HAS_GENERIC_ALIAS = sys.version_info >= (3, 9)
+
+# __class_getitem__ (PEP 560) exists from 3.7; before it, `Class[...]` needs a
+# metaclass with __getitem__.
+HAS_CLASS_GETITEM = sys.version_info >= (3, 7)

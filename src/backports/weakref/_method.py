@@ -11,8 +11,8 @@ import weakref as _stdlib
 
 from ._arguments import (missing_positional, multiple_values,
                          too_many_positional, unexpected_keyword)
-from ._compat import (HAS_NATIVE_WEAKMETHOD, REF_SUBCLASS_REPR_IS_GENERIC,
-                      UNBOUND_METHODS_EXIST)
+from ._compat import (HAS_NATIVE_WEAKMETHOD, METHODS_RECORD_CLASS,
+                      REF_SUBCLASS_REPR_IS_GENERIC, UNBOUND_METHODS_EXIST)
 
 _ref = _stdlib.ref
 _QUALNAME = "WeakMethod.__new__"
@@ -99,6 +99,8 @@ class WeakMethod(_Base):
         function = self._func_ref()
         if instance is None or function is None:
             return None
+        if METHODS_RECORD_CLASS:
+            return self._meth_type(function, instance, instance.__class__)
         return self._meth_type(function, instance)
 
     def __eq__(self, other):
