@@ -3,6 +3,10 @@
 On CPython an object dies at its last ``del``; on PyPy only at a collection;
 on Jython the JVM clears it at a collection and a "reaper" thread runs the
 callbacks a little later. ``collect_until`` hides all three.
+
+One more Jython trap: a function keeps the last sequence it unpacked alive
+(``a, b = make()`` holds the tuple), so tests keep an object that must die in
+one plain variable or attribute and ``del`` that.
 """
 from __future__ import absolute_import
 

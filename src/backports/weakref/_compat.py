@@ -69,3 +69,14 @@ HAS_GENERIC_ALIAS = sys.version_info >= (3, 9)
 # __class_getitem__ (PEP 560) exists from 3.7; before it, `Class[...]` needs a
 # metaclass with __getitem__.
 HAS_CLASS_GETITEM = sys.version_info >= (3, 7)
+
+
+def register_exit_hook(func):
+    """Have *func* called once the program ends (it must be idempotent)."""
+    import atexit
+    atexit.register(func)
+    if JYTHON:
+        # Jython 2.7.3 calls atexit functions only when the program ends with
+        # SystemExit, not when it falls off the end: a JVM hook covers that.
+        from java.lang import Runtime, Thread
+        Runtime.getRuntime().addShutdownHook(Thread(func))

@@ -15,7 +15,8 @@ import sys
 import weakref as _stdlib
 
 from ._arguments import missing_positional
-from ._compat import GC_CAN_BE_DISABLED, HAS_NATIVE_FINALIZE
+from ._compat import (GC_CAN_BE_DISABLED, HAS_NATIVE_FINALIZE,
+                      register_exit_hook)
 
 _INIT_PARAMETERS = ("self", "obj", "func")
 
@@ -83,8 +84,7 @@ else:
             self, obj, func, callback_args = _split_init_arguments(args)
             if not finalize._registered_with_atexit:
                 # Two threads may both register: _exitfunc is idempotent.
-                import atexit
-                atexit.register(finalize._exitfunc)
+                register_exit_hook(finalize._exitfunc)
                 finalize._registered_with_atexit = True
             registration = _Registration()
             registration.weakref = _stdlib.ref(obj, self)
