@@ -41,6 +41,14 @@ HAS_NATIVE_WEAKMETHOD = not PY2
 # ("<__main__.R object at 0x2>"), not "<weakref at ...; to ...>".
 REF_SUBCLASS_REPR_IS_GENERIC = JYTHON
 
+# Jython's ref.__eq__ calls == on the refs again, so a subclass's __eq__ that
+# defers to it recurses without end.
+REF_EQ_DISPATCHES_TO_SUBCLASS = JYTHON
+
+# Jython's ref.__hash__ applied to a subclass's instance hashes the ref
+# itself, not its referent as CPython does.
+REF_SUBCLASS_HASH_IS_IDENTITY = JYTHON
+
 # Python 2's unbound methods have __self__ None and __func__ set; 3.x has no
 # unbound methods (they are plain functions).
 UNBOUND_METHODS_EXIST = PY2
@@ -80,3 +88,8 @@ def register_exit_hook(func):
         # SystemExit, not when it falls off the end: a JVM hook covers that.
         from java.lang import Runtime, Thread
         Runtime.getRuntime().addShutdownHook(Thread(func))
+
+# Jython's dict and set compare weakrefs by identity (their Java equals()),
+# not by referent as CPython does: WeakKeyDictionary keys and WeakSet members
+# go through a Python-level stand-in there.
+REFS_ARE_IDENTITY_KEYS = JYTHON

@@ -12,6 +12,8 @@ import weakref as _stdlib
 from ._arguments import (missing_positional, multiple_values,
                          too_many_positional, unexpected_keyword)
 from ._compat import (HAS_NATIVE_WEAKMETHOD, METHODS_RECORD_CLASS,
+                      REF_EQ_DISPATCHES_TO_SUBCLASS,
+                      REF_SUBCLASS_HASH_IS_IDENTITY,
                       REF_SUBCLASS_REPR_IS_GENERIC, UNBOUND_METHODS_EXIST)
 
 _ref = _stdlib.ref
@@ -24,6 +26,21 @@ if HAS_NATIVE_WEAKMETHOD:
 else:
     _Base = _ref
     _BASE_SLOTS = ("_func_ref", "_meth_type", "_alive", "__weakref__")
+    if REF_SUBCLASS_HASH_IS_IDENTITY:
+        _BASE_SLOTS += ("_referent_hash",)
+
+
+if REF_EQ_DISPATCHES_TO_SUBCLASS:
+    def _same_referent(first, second):
+        # What ref.__eq__ answers: live referents compare with ==, a dead
+        # one is equal to nothing but its own ref.
+        first_referent = _ref.__call__(first)
+        second_referent = _ref.__call__(second)
+        if first_referent is None or second_referent is None:
+            return first is second
+        return first_referent == second_referent
+else:
+    _same_referent = _ref.__eq__
 
 
 def _parse_new_arguments(args, kwargs):
@@ -108,16 +125,30 @@ class WeakMethod(_Base):
             return NotImplemented
         if not self._alive or not other._alive:
             return self is other
-        return _ref.__eq__(self, other) and self._func_ref == other._func_ref
+        return (_same_referent(self, other) and
+                self._func_ref == other._func_ref)
 
     def __ne__(self, other):
         if not _is_weak_method(other):
             return NotImplemented
         if not self._alive or not other._alive:
             return self is not other
-        return _ref.__ne__(self, other) or self._func_ref != other._func_ref
+        return (not _same_referent(self, other) or
+                self._func_ref != other._func_ref)
 
-    __hash__ = _ref.__hash__
+    if REF_SUBCLASS_HASH_IS_IDENTITY:
+        def __hash__(self):
+            # A ref hashes as its referent, remembered for after its death.
+            try:
+                return self._referent_hash
+            except AttributeError:
+                referent = _ref.__call__(self)
+                if referent is None:
+                    raise TypeError("weak object has gone away")
+                self._referent_hash = hash(referent)
+                return self._referent_hash
+    else:
+        __hash__ = _ref.__hash__
 
     if REF_SUBCLASS_REPR_IS_GENERIC:
         def __repr__(self):
