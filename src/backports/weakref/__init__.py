@@ -33,21 +33,28 @@ ReferenceType = _stdlib.ReferenceType
 ProxyType = _stdlib.ProxyType
 CallableProxyType = _stdlib.CallableProxyType
 ProxyTypes = _stdlib.ProxyTypes
-KeyedRef = _stdlib.KeyedRef
 for _name in ("ref", "proxy", "getweakrefcount", "getweakrefs",
               "ReferenceType", "ProxyType", "CallableProxyType",
-              "ProxyTypes", "KeyedRef"):
+              "ProxyTypes"):
     _REASONS[_name] = "the interpreter's own reference machinery"
 del _name
 
-# Containers: the interpreter's own until 3.14's snapshot iteration lands
-# here; no release before 3.14 has it (gh-89967, gh-123089).
-WeakKeyDictionary = _stdlib.WeakKeyDictionary
-WeakValueDictionary = _stdlib.WeakValueDictionary
-WeakSet = _stdlib.WeakSet
-for _name in ("WeakKeyDictionary", "WeakValueDictionary", "WeakSet"):
-    _REASONS[_name] = "native for now: 3.14's snapshot iteration is not yet ours"
+# Containers: ours everywhere. No release before 3.14 iterates a snapshot
+# (gh-89967, gh-123089, not backported to 3.13.x), and 3.14 itself still
+# shares a WeakSet's underlying set with its copy.copy() (gh-74876).
+from ._dicts import KeyedRef, WeakKeyDictionary, WeakValueDictionary
+from ._weakset import WeakSet
+_REASONS["KeyedRef"] = (
+    "3.14's repr (subclassing the interpreter's own)"
+    if _compat.REF_SUBCLASS_REPR_IS_GENERIC else
+    "the interpreter's KeyedRef is 3.14's")
+for _name in ("WeakKeyDictionary", "WeakValueDictionary"):
+    _REASONS[_name] = ("3.14's snapshot iteration (gh-89967, gh-123089), "
+                       "exact len, stale-callback fixes (bpo-28427, "
+                       "bpo-44962)")
 del _name
+_REASONS["WeakSet"] = ("3.14's snapshot iteration (gh-89967), exact len; "
+                       "copies independent of the original (gh-74876)")
 
 if _compat.NATIVE_FINALIZE_IS_314:
     finalize = _stdlib.finalize

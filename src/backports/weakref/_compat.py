@@ -93,3 +93,30 @@ def register_exit_hook(func):
 # not by referent as CPython does: WeakKeyDictionary keys and WeakSet members
 # go through a Python-level stand-in there.
 REFS_ARE_IDENTITY_KEYS = JYTHON
+
+# CPython 3.6+ and PyPy3 keep a dict's insertion order; Python 2 (CPython and
+# Jython) does not, so ordered weak collections number their entries there.
+DICTS_KEEP_INSERTION_ORDER = not PY2
+
+# os.fork() exists on POSIX CPython and PyPy; Jython's JVM cannot fork.
+CAN_FORK = hasattr(__import__("os"), "fork") and not JYTHON
+
+# Jython's dict.pop(key, default) checks for the key, then removes it: when
+# another thread removes it in between, pop returns Java null, which then
+# reads as an unbound local. Pops that can race go through one lock there.
+DICT_POP_CAN_RACE = JYTHON
+
+
+def ref_repr(reference, referent):
+    """``repr()`` of a ref to *referent* (None once dead) as 3.14 words it,
+    for interpreters that print a ref subclass's instances as plain objects
+    (REF_SUBCLASS_REPR_IS_GENERIC). Like 3.13+, the referent's type is
+    qualified by its module, except for builtins and __main__."""
+    if referent is None:
+        return "<weakref at %#x; dead>" % id(reference)
+    cls = type(referent)
+    name = getattr(cls, "__qualname__", cls.__name__)
+    if cls.__module__ not in ("builtins", "__builtin__", "__main__"):
+        name = "%s.%s" % (cls.__module__, name)
+    return "<weakref at %#x; to '%s' at %#x>" % (id(reference), name,
+                                                 id(referent))

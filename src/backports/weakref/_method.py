@@ -14,7 +14,8 @@ from ._arguments import (missing_positional, multiple_values,
 from ._compat import (HAS_NATIVE_WEAKMETHOD, METHODS_RECORD_CLASS,
                       REF_EQ_DISPATCHES_TO_SUBCLASS,
                       REF_SUBCLASS_HASH_IS_IDENTITY,
-                      REF_SUBCLASS_REPR_IS_GENERIC, UNBOUND_METHODS_EXIST)
+                      REF_SUBCLASS_REPR_IS_GENERIC, UNBOUND_METHODS_EXIST,
+                      ref_repr)
 
 _ref = _stdlib.ref
 _QUALNAME = "WeakMethod.__new__"
@@ -152,11 +153,8 @@ class WeakMethod(_Base):
 
     if REF_SUBCLASS_REPR_IS_GENERIC:
         def __repr__(self):
-            instance = _ref.__call__(self)
-            if instance is None:
-                return "<weakref at %#x; dead>" % id(self)
-            return "<weakref at %#x; to '%s' at %#x>" % (
-                id(self), type(instance).__name__, id(instance))
+            # The instance, not the rebuilt bound method, as in 3.14.
+            return ref_repr(self, _ref.__call__(self))
 
 
 def _is_weak_method(obj):
