@@ -61,16 +61,15 @@ TOOL_REQUIREMENTS = ["build", "uv", "virtualenv<20.22"]
 # them offline. A marker keeps a distribution off the interpreters it does not
 # install on: backports.tarfile needs 3.8+; backports.zoneinfo 0.2.1 has
 # wheels for 3.6-3.8 only and its C code does not build on 3.9+.
-# setuptools and wheel let pip build the sdists without an index.
 SIBLING_REQUIREMENTS = [
     "backports.functools_lru_cache",
     "configparser",
     'backports.tarfile; python_version >= "3.8"',
-    'backports.zoneinfo; python_version < "3.9"',
+    'backports.zoneinfo; python_version >= "3.6" and python_version < "3.9"',
     "backports.weakref==1.0.post1",
-    "setuptools",
-    "wheel",
 ]
+# With their dependencies: they let pip build the sdist without an index.
+BUILD_REQUIREMENTS = ["setuptools>=40.8", "wheel"]
 
 TAIL_LINES = 40
 
@@ -136,7 +135,11 @@ class Job:
     def run(self, command, check=True, cwd=None, environ=None, capture=False):
         """Run *command*, its output into the log; return (rc, output)."""
         env = clean_environ()
-        env.update(environ or {})
+        for name, value in (environ or {}).items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         self.log.write("\n$ " + " ".join(str(part) for part in command) + "\n")
         self.log.flush()
         process = subprocess.Popen(
@@ -244,13 +247,14 @@ class Interpreter:
     requirements: List[str]                    # must install: pytest
     optional: List[str] = field(default_factory=list)   # tried: hypothesis
     pytest_args: List[str] = field(default_factory=list)
+    environ: Dict[str, str] = field(default_factory=dict)   # for its pytest
     apt_package: Optional[str] = None          # apt-get installs it when missing
 
 
 def cpython(series: str, pytest: str, hypothesis: str = "hypothesis",
-            make_env=uv_env) -> Interpreter:
+            make_env=uv_env, environ=None) -> Interpreter:
     return Interpreter("cpython" + series, pyenv_python(series), make_env,
-                       [pytest], [hypothesis])
+                       [pytest], [hypothesis], environ=environ or {})
 
 
 # Newest pytest per interpreter: 4.6 is the last for 2.7, 7.0 for 3.6, 7.4
@@ -263,7 +267,10 @@ INTERPRETERS = [
     cpython("3.8", "pytest>=8"),
     cpython("3.9", "pytest>=8"),
     cpython("3.10", "pytest>=8"),
-    cpython("3.11", "pytest>=8"),
+    # tests/test_readme.py runs the README's install command from a clean
+    # clone once: with 3.11, python3 on these machines.
+    cpython("3.11", "pytest>=8",
+            environ={"BACKPORTS_WEAKREF_README_TEST": "1"}),
     cpython("3.12", "pytest>=8"),
     cpython("3.13", "pytest>=8"),
     Interpreter("pypy3", on_path("pypy3"), with_shipped_pip_venv(uv_env),
@@ -333,17 +340,28 @@ def sibling_folder(job: Job, pip_python: str) -> Path:
     """Download the other backports.* distributions once per interpreter."""
     folder = SIBLINGS / job.name
     done = folder / ".complete"
-    wanted = "\n".join(SIBLING_REQUIREMENTS)
+    wanted = "\n".join(SIBLING_REQUIREMENTS + BUILD_REQUIREMENTS)
     if done.exists() and done.read_text() == wanted:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    download = [pip_python, "-m", "pip", "download", "--dest", folder]
+    # PyPI alone: a local mirror's pages that lack Requires-Python make old
+    # pips pick releases their interpreter cannot install.
+    from_pypi = {"PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": None,
+                 "PIP_INDEX_URL": None, "PIP_EXTRA_INDEX_URL": None}
     missing = []
     for requirement in SIBLING_REQUIREMENTS:
-        rc, _ = job.run([pip_python, "-m", "pip", "download", "--no-deps",
-                         "--dest", folder, requirement], check=False)
-        if rc:
+        rc, out = job.run(download + ["--no-deps", requirement], check=False,
+                          environ=from_pypi, capture=True)
+        # A marker that excludes this interpreter leaves pip nothing to do,
+        # which it reports as an error.
+        if rc and "Ignoring " not in out:
             missing.append(requirement)
+    rc, _ = job.run(download + BUILD_REQUIREMENTS, check=False,
+                    environ=from_pypi)
+    if rc:
+        missing += BUILD_REQUIREMENTS
     if not missing:   # try again next time if the registry said no
         done.write_text(wanted)
     return folder
@@ -374,6 +392,7 @@ def run_interpreter(interpreter: Interpreter, wheel: Path, sdist: Path,
             if str(ROOT / "src") in location:
                 raise StepFailed("imports the source tree, not the wheel")
             environ = dict(env.environ)
+            environ.update(interpreter.environ)
             environ.update({
                 "BACKPORTS_WEAKREF_WHEEL": str(wheel),
                 "BACKPORTS_WEAKREF_SDIST": str(sdist),
@@ -382,9 +401,11 @@ def run_interpreter(interpreter: Interpreter, wheel: Path, sdist: Path,
                 environ["BACKPORTS_WEAKREF_PIP_PYTHON"] = env.pip_python
                 environ["BACKPORTS_WEAKREF_SIBLINGS"] = str(
                     sibling_folder(job, env.pip_python))
+            # One module that fails to import must not hide the others'
+            # results: its error still counts, and fails the interpreter.
             command = (env.python + ["-m", "pytest", "-p", "no:cacheprovider",
-                                     "-ra"] + interpreter.pytest_args
-                       + pytest_targets(extra))
+                                     "-ra", "--continue-on-collection-errors"]
+                       + interpreter.pytest_args + pytest_targets(extra))
             rc, out = job.run(command, check=False, cwd=job.work_dir,
                               environ=environ, capture=True)
             counts = parse_summary(out)
@@ -397,6 +418,10 @@ def run_interpreter(interpreter: Interpreter, wheel: Path, sdist: Path,
                 result.problem = "pytest exit %d" % rc
         except StepFailed as error:
             result.problem = str(error)
+        except Exception as error:   # a bug here must not hide the others
+            result.problem = "matrix error: %s: %s" % (type(error).__name__,
+                                                       error)
+            log.write("\n%s\n" % result.problem)
         finally:
             result.seconds = time.monotonic() - started
             log.write("\n[%s in %.0f s]\n" % (result.problem or "passed",
@@ -416,8 +441,9 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
-def shared_run(command, log_name: str, environ=None) -> None:
-    """Run a set-up step; on failure print its log's tail and exit."""
+def shared_run(command, log_name: str, environ=None, fatal=True) -> bool:
+    """Run a set-up step; on failure print its log's tail and exit (or
+    return False when it is not *fatal*)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log_path = LOGS / log_name
     env = clean_environ()
@@ -430,8 +456,13 @@ def shared_run(command, log_name: str, environ=None) -> None:
                             stderr=subprocess.STDOUT).returncode
     if rc != 0:
         print_tail(log_path)
+        if not fatal:
+            say("matrix: %s failed (exit %d); going on without it"
+                % (" ".join(str(part) for part in command[:4]), rc))
+            return False
         sys.exit("matrix: %s failed (exit %d); log: %s"
                  % (" ".join(str(part) for part in command[:4]), rc, log_path))
+    return True
 
 
 def ensure_tools() -> None:
@@ -456,15 +487,19 @@ def ensure_apt_packages(selected: List[Interpreter]) -> None:
     say("matrix: apt-get install %s" % " ".join(packages))
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     environ = {"DEBIAN_FRONTEND": "noninteractive"}
-    shared_run(sudo + ["apt-get", "update"], "apt.log", environ)
-    shared_run(sudo + ["apt-get", "install", "-y", "--no-install-recommends"]
-               + packages, "apt.log", environ)
+    # Not fatal: what did not install is reported as missing at the end.
+    if shared_run(sudo + ["apt-get", "update"], "apt.log", environ,
+                  fatal=False):
+        shared_run(sudo + ["apt-get", "install", "-y"] + packages, "apt.log",
+                   environ, fatal=False)
 
 
 def build_dists():
     """The wheel and sdist, once, from the working tree."""
     shutil.rmtree(DIST, ignore_errors=True)
-    (LOGS / "build.log").unlink() if (LOGS / "build.log").exists() else None
+    build_log = LOGS / "build.log"
+    if build_log.exists():
+        build_log.unlink()
     shared_run([tool("python"), "-m", "build", "--installer", "uv",
                 "--outdir", DIST, ROOT], "build.log")
     wheels = sorted(DIST.glob("*.whl"))
@@ -488,7 +523,7 @@ def print_tail(log_path: Path, lines: int = TAIL_LINES) -> None:
 
 def print_table(results: List[Result]) -> None:
     header = ("interpreter", "version", "passed", "failed",
-              "skipped/xfailed", "errors", "seconds", "")
+              "skipped/xfailed", "errors", "seconds", "status")
     rows = [header]
     for result in results:
         rows.append((

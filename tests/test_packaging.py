@@ -1,0 +1,515 @@
+"""The wheel and the sdist, installed with the pip each interpreter ships.
+
+tools/matrix.py builds both once and hands them here with the other
+``backports.*`` distributions it downloaded for this interpreter and the
+python whose own pip is to be used:
+
+    BACKPORTS_WEAKREF_WHEEL       the built py2.py3-none-any wheel
+    BACKPORTS_WEAKREF_SDIST       the built sdist
+    BACKPORTS_WEAKREF_SIBLINGS    a folder of downloaded distributions
+    BACKPORTS_WEAKREF_PIP_PYTHON  a python whose ``-m pip`` is the shipped one
+
+Without them (a plain ``pytest`` in a checkout) these tests skip. No test
+touches the network: every pip call is ``--no-index --find-links``.
+
+Several distributions share the ``backports`` package, each shipping its
+``__init__.py`` (or, for configparser 5+, none). Whichever copy wins, and
+wherever the others sit on sys.path, all of them must import: in one
+site-packages filled in either order, and in separate sys.path entries in
+either order. Installs are cached per module so that each interpreter runs
+pip only about a dozen times.
+"""
+from __future__ import absolute_import
+
+import base64
+import email
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+
+import pytest
+
+import backports.weakref
+import support
+
+WHEEL = os.environ.get("BACKPORTS_WEAKREF_WHEEL")
+SDIST = os.environ.get("BACKPORTS_WEAKREF_SDIST")
+SIBLINGS = os.environ.get("BACKPORTS_WEAKREF_SIBLINGS")
+PIP_PYTHON = os.environ.get("BACKPORTS_WEAKREF_PIP_PYTHON")
+
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# As a set: setuptools may sort and respace the specifiers.
+REQUIRES_PYTHON = set([">=2.7", "!=3.0.*", "!=3.1.*", "!=3.2.*", "!=3.3.*",
+                       "!=3.4.*", "!=3.5.*"])
+# pip before 20.2 looks an installed distribution up by its name as written
+# in the dist-info folder, without normalizing "_" and ".".
+PIP_NORMALIZES_DIST_INFO = (20, 2)
+
+needs_wheel = pytest.mark.skipif(
+    not WHEEL, reason="BACKPORTS_WEAKREF_WHEEL is not set: run "
+    "`python3 tools/matrix.py`, which builds the wheel and sets it")
+needs_pip = pytest.mark.skipif(
+    support.JYTHON or not (WHEEL and SDIST and SIBLINGS and PIP_PYTHON),
+    reason="Jython has no pip (Debian's jython ships neither pip nor "
+    "ensurepip; tools/matrix.py installs the wheel for it with CPython "
+    "2.7's pip --target)" if support.JYTHON else
+    "BACKPORTS_WEAKREF_WHEEL/_SDIST/_SIBLINGS/_PIP_PYTHON are not set: "
+    "run `python3 tools/matrix.py`, which sets them")
+
+
+class Sibling(object):
+    """Another distribution that installs into the ``backports`` package."""
+
+    def __init__(self, project, module, check):
+        self.project = project    # its name on the package index
+        self.module = module      # what it adds to ``backports``
+        self.check = check        # code that imports and uses it
+
+    def __repr__(self):
+        return self.project
+
+
+SIBLING_PROJECTS = [
+    Sibling("backports.functools_lru_cache", "backports.functools_lru_cache",
+            "from backports.functools_lru_cache import lru_cache\n"
+            "assert lru_cache(maxsize=4)(abs)(-3) == 3\n"),
+    # configparser 4.0.2 (the last for Python 2) ships backports/__init__.py;
+    # 5 and later ship none, relying on a sibling's or on PEP 420.
+    Sibling("configparser", "backports.configparser",
+            "from backports.configparser import ConfigParser\n"
+            "assert ConfigParser().sections() == []\n"),
+    Sibling("backports.tarfile", "backports.tarfile",
+            "from backports import tarfile\n"
+            "assert callable(tarfile.open)\n"),
+    Sibling("backports.zoneinfo", "backports.zoneinfo",
+            "from backports.zoneinfo import ZoneInfo\n"
+            "assert ZoneInfo.__name__ == 'ZoneInfo'\n"),
+]
+SIBLING_IDS = [sibling.project for sibling in SIBLING_PROJECTS]
+
+# Run in a child of the interpreter under test. Only the folders the test
+# puts on PYTHONPATH may count: the environment's own site-packages (on 2.7
+# pytest's dependencies bring a backports package) leaves sys.path first.
+# (-S would do that, but a virtualenv of 2.7 needs its site.py to find the
+# stdlib.) argv: pairs of a module and the folder it must come from.
+CHILD_HEAD = """
+import gc
+import os
+import sys
+
+wanted = os.environ["PYTHONPATH"].split(os.pathsep)
+sys.path[:] = [entry for entry in sys.path if entry in wanted or
+               os.path.basename(entry) not in ("site-packages",
+                                               "dist-packages")]
+for name in list(sys.modules):
+    if name == "backports" or name.startswith("backports."):
+        del sys.modules[name]
+
+from backports.weakref import finalize   # the spelling 1.0.post1 offered
+import backports.weakref
+
+
+class Thing(object):
+    pass
+
+
+calls = []
+thing = Thing()
+finalizer = finalize(thing, calls.append, "finalized")
+del thing
+for _ in range(20):   # PyPy frees objects at a collection only
+    if calls:
+        break
+    gc.collect()
+assert calls == ["finalized"], calls
+assert not finalizer.alive
+"""
+
+CHILD_TAIL = """
+pairs = sys.argv[1:]
+for module, folder in zip(pairs[::2], pairs[1::2]):
+    where = os.path.realpath(sys.modules[module].__file__)
+    if not where.startswith(os.path.realpath(folder) + os.sep):
+        raise SystemExit("%s came from %s, not from %s" % (module, where, folder))
+print("imports ok")
+"""
+
+
+# --- helpers -------------------------------------------------------------
+
+def specifiers(requires_python):
+    return set(part.strip() for part in (requires_python or "").split(","))
+
+
+def normalize(name):
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def distribution_file(project):
+    """The file downloaded for *project* into SIBLINGS, or None."""
+    for name in sorted(os.listdir(SIBLINGS)):
+        match = re.match(r"(.+?)-\d.*(\.whl|\.tar\.gz)$", name)
+        if match and normalize(match.group(1)) == normalize(project):
+            return os.path.join(SIBLINGS, name)
+    return None
+
+
+def sibling_file(sibling):
+    path = distribution_file(sibling.project)
+    if path is None:
+        pytest.skip("%s was not downloaded for this interpreter (see "
+                    "SIBLING_REQUIREMENTS in tools/matrix.py)"
+                    % sibling.project)
+    return path
+
+
+def available_siblings():
+    return [path for path in (distribution_file(sibling.project)
+                              for sibling in SIBLING_PROJECTS) if path]
+
+
+def run(command, env=None):
+    """Run *command*; return its output, or fail the test with it."""
+    environ = dict(os.environ)
+    for name in list(environ):
+        # The matrix's own pip settings, an outer PYTHONPATH: not here.
+        if name.startswith("PIP_") or name in ("PYTHONPATH", "JYTHONPATH",
+                                                "PYTHONUSERBASE",
+                                                "VIRTUAL_ENV"):
+            del environ[name]
+    environ["PIP_CONFIG_FILE"] = os.devnull   # no index or constraint files
+    environ["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    environ.update(env or {})
+    with open(os.devnull, "rb") as no_input:
+        process = subprocess.Popen(
+            command, stdin=no_input, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, env=environ)
+        output = process.communicate()[0].decode("utf-8", "replace")
+    if process.returncode != 0:
+        pytest.fail("%s\nexited %d:\n%s" % (" ".join(command),
+                                            process.returncode, output))
+    return output
+
+
+def pip_install(python, *args, **kwargs):
+    return run([python, "-m", "pip", "install", "--no-index",
+                "--find-links", SIBLINGS] + list(args), env=kwargs.get("env"))
+
+
+def check_imports(path, modules, sibling=None):
+    """Import ours (and *sibling*) with only *path* added to sys.path.
+
+    *modules* maps each module name to the folder it must be loaded from.
+    """
+    code = CHILD_HEAD + (sibling.check if sibling else "") + CHILD_TAIL
+    pairs = []
+    for module, folder in sorted(modules.items()):
+        pairs += [module, folder]
+    output = run([sys.executable, "-s", "-c", code] + pairs,
+                 env={"PYTHONPATH": os.pathsep.join(path)})
+    assert "imports ok" in output, output
+
+
+def site_packages_under(prefix):
+    """The folder a ``pip install --prefix`` filled."""
+    for folder, subfolders, _ in os.walk(prefix):
+        if "backports" in subfolders and os.path.basename(folder) in (
+                "site-packages", "dist-packages"):
+            return folder
+    raise AssertionError("no site-packages with backports/ under %s" % prefix)
+
+
+def dist_info_folders(site, kinds="dist"):
+    return sorted(name for name in os.listdir(site)
+                  if re.match(r"backports[._]weakref-.*\.(%s)-info$" % kinds,
+                              name))
+
+
+def read_wheel(name_pattern):
+    with zipfile.ZipFile(WHEEL) as wheel:
+        for name in wheel.namelist():
+            if re.match(name_pattern, name):
+                return wheel.read(name).decode("utf-8")
+    raise AssertionError("%s has no %s" % (WHEEL, name_pattern))
+
+
+def wheel_dist_info():
+    with zipfile.ZipFile(WHEEL) as wheel:
+        return [name.split("/")[0] for name in wheel.namelist()
+                if name.endswith(".dist-info/METADATA")][0]
+
+
+def bumped_wheel(folder):
+    """A copy of the wheel with ".post999" added to its version: a newer
+    release to upgrade to, with dist-info named as setuptools named ours."""
+    with zipfile.ZipFile(WHEEL) as source:
+        names = source.namelist()
+        dist_info = wheel_dist_info()
+        stem, version = dist_info[:-len(".dist-info")].split("-")
+        newer = version + ".post999"
+        new_dist_info = "%s-%s.dist-info" % (stem, newer)
+        target = os.path.join(folder, os.path.basename(WHEEL).replace(
+            "-%s-" % version, "-%s-" % newer))
+        records = []
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as bumped:
+            for name in names:
+                if name == dist_info + "/RECORD":
+                    continue
+                data = source.read(name)
+                if name.startswith(dist_info + "/"):
+                    name = new_dist_info + name[len(dist_info):]
+                if name == new_dist_info + "/METADATA":
+                    data = re.sub(b"(?m)^Version: .*$",
+                                  b"Version: " + newer.encode("ascii"), data)
+                digest = base64.urlsafe_b64encode(
+                    hashlib.sha256(data).digest()).rstrip(b"=")
+                records.append("%s,sha256=%s,%d" % (
+                    name, digest.decode("ascii"), len(data)))
+                bumped.writestr(name, data)
+            records.append(new_dist_info + "/RECORD,,")
+            bumped.writestr(new_dist_info + "/RECORD",
+                            "\n".join(records) + "\n")
+    return target, newer
+
+
+class Installs(object):
+    """pip installs shared by the tests of this module, each done once."""
+
+    def __init__(self, factory):
+        self.factory = factory
+        self.done = {}
+
+    def once(self, key, install):
+        if key not in self.done:
+            self.done[key] = install(str(self.factory.mktemp(key)))
+        return self.done[key]
+
+    def target(self, key, *files):
+        """*files* installed with ``pip install --target`` into a new folder."""
+        def install(folder):
+            pip_install(PIP_PYTHON, "--no-deps", "--target", folder, *files)
+            return folder
+        return self.once(key, install)
+
+
+@pytest.fixture(scope="module")
+def installs(tmpdir_factory):
+    return Installs(tmpdir_factory)
+
+
+@pytest.fixture(scope="module")
+def pip_version():
+    output = run([PIP_PYTHON, "-m", "pip", "--version"])
+    return tuple(int(part) for part in
+                 re.match(r"pip (\d+)\.(\d+)", output).groups())
+
+
+# --- the built files -------------------------------------------------------
+
+@needs_wheel
+def test_wheel_is_universal():
+    assert os.path.basename(WHEEL).endswith("-py2.py3-none-any.whl")
+    wheel_file = read_wheel(r"[^/]+\.dist-info/WHEEL$")
+    tags = re.findall(r"(?m)^Tag: (\S+)$", wheel_file)
+    assert sorted(tags) == ["py2-none-any", "py3-none-any"]
+    assert re.search(r"(?m)^Root-Is-Purelib: true$", wheel_file)
+
+
+@needs_wheel
+def test_wheel_metadata():
+    metadata = email.message_from_string(read_wheel(
+        r"[^/]+\.dist-info/METADATA$"))
+    assert metadata["Name"] == "backports.weakref"
+    assert metadata["Version"] == backports.weakref.__version__
+    assert specifiers(metadata["Requires-Python"]) == REQUIRES_PYTHON
+    assert not metadata.get_all("Requires-Dist")
+
+
+@needs_wheel
+def test_wheel_holds_only_the_package():
+    with zipfile.ZipFile(WHEEL) as wheel:
+        names = wheel.namelist()
+        init = wheel.read("backports/__init__.py").decode("utf-8")
+    top = set(name.split("/")[0] for name in names)
+    assert set(name for name in top if not name.endswith(".dist-info")) == \
+        set(["backports"])
+    # The pkgutil one-liner that every sibling's __init__.py amounts to.
+    code = init.split("#")[0].strip()
+    assert code == "__path__ = __import__('pkgutil').extend_path(" \
+        "__path__, __name__)", init
+    assert "backports/weakref/__init__.py" in names
+
+
+@needs_wheel
+def test_wheel_holds_every_source_file():
+    """Each module, stub and marker under src/ reaches the wheel: a
+    subpackage missing from setup.cfg's ``packages`` would fail only here,
+    and on every interpreter the matrix runs."""
+    source = os.path.join(REPOSITORY, "src")
+    if not os.path.isdir(source):
+        pytest.skip("no source tree beside the tests")
+    with zipfile.ZipFile(WHEEL) as wheel:
+        shipped = set(wheel.namelist())
+    missing = []
+    for folder, subfolders, files in os.walk(os.path.join(source,
+                                                          "backports")):
+        subfolders[:] = [name for name in subfolders
+                         if name != "__pycache__"]
+        for name in files:
+            if name.endswith((".py", ".pyi")) or name == "py.typed":
+                path = os.path.relpath(os.path.join(folder, name), source)
+                if path.replace(os.sep, "/") not in shipped:
+                    missing.append(path)
+    assert not missing, "not in the wheel: %s" % ", ".join(sorted(missing))
+
+
+@needs_wheel
+def test_sdist_metadata():
+    with tarfile.open(SDIST) as sdist:
+        members = [member for member in sdist.getmembers()
+                   if re.match(r"[^/]+/PKG-INFO$", member.name)]
+        pkg_info = sdist.extractfile(members[0]).read().decode("utf-8")
+    metadata = email.message_from_string(pkg_info)
+    assert metadata["Name"] == "backports.weakref"
+    assert specifiers(metadata["Requires-Python"]) == REQUIRES_PYTHON
+
+
+@needs_wheel
+def test_suite_imports_the_installed_package():
+    where = os.path.realpath(backports.weakref.__file__)
+    assert not where.startswith(os.path.join(REPOSITORY, "src") + os.sep), (
+        "the matrix must test the installed wheel, not the source tree")
+
+
+# --- installing with the shipped pip ------------------------------------------
+
+@needs_pip
+def test_wheel_installs(installs):
+    folder = installs.target("wheel", WHEEL)
+    check_imports([folder], {"backports.weakref": folder})
+    assert len(dist_info_folders(folder)) == 1
+
+
+@needs_pip
+def test_sdist_installs(installs):
+    # setuptools and wheel for the build come from SIBLINGS, offline.
+    folder = installs.target("sdist", SDIST)
+    check_imports([folder], {"backports.weakref": folder})
+    # pip 18 and 19 "setup.py install" an sdist (egg-info) when the wheel
+    # package is missing beside them, as it is on pyenv's 3.6 and 2.7.
+    assert len(dist_info_folders(folder, kinds="dist|egg")) == 1
+    assert os.path.isfile(os.path.join(folder, "backports", "__init__.py"))
+
+
+@needs_pip
+@pytest.mark.parametrize("order", ["weakref-first", "weakref-last"])
+@pytest.mark.parametrize("sibling", SIBLING_PROJECTS, ids=SIBLING_IDS)
+def test_one_site_packages(installs, order, sibling):
+    """Ours and the siblings in one site-packages, installed in *order*.
+
+    ``--prefix`` rather than ``--target``: pip's --target does not merge a
+    ``backports`` folder into one that already exists.
+    """
+    sibling_file(sibling)
+
+    def install(prefix):
+        batches = [[WHEEL], available_siblings()]
+        if order == "weakref-last":
+            batches.reverse()
+        for files in batches:
+            pip_install(PIP_PYTHON, "--no-deps", "--ignore-installed",
+                        "--prefix", prefix, *files)
+        return site_packages_under(prefix)
+
+    site = installs.once("prefix-" + order, install)
+    check_imports([site], {"backports.weakref": site, sibling.module: site},
+                  sibling)
+
+
+@needs_pip
+@pytest.mark.parametrize("order", ["weakref-first", "weakref-last"])
+@pytest.mark.parametrize("sibling", SIBLING_PROJECTS, ids=SIBLING_IDS)
+def test_separate_path_entries(installs, order, sibling):
+    """Ours and a sibling in two folders, put on sys.path in *order*."""
+    ours = installs.target("wheel", WHEEL)
+    theirs = installs.target(normalize(sibling.project), sibling_file(sibling))
+    path = [ours, theirs] if order == "weakref-first" else [theirs, ours]
+    check_imports(path, {"backports.weakref": ours, sibling.module: theirs},
+                  sibling)
+
+
+class Environment(object):
+    """Somewhere pip can upgrade in: the user site of the base python, with
+    PYTHONUSERBASE in a temporary folder; or, when the shipped pip lives in a
+    venv (which refuses --user), a new venv made from it with its pip."""
+
+    def __init__(self, folder):
+        in_venv = run([PIP_PYTHON, "-c", IN_VENV]).strip() == "True"
+        if in_venv:
+            venv = os.path.join(folder, "venv")
+            run([PIP_PYTHON, "-m", "venv", venv])
+            self.python = os.path.join(venv, "bin", "python")
+            self.options = []
+            self.env = {}
+            where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+        else:
+            self.python = PIP_PYTHON
+            self.options = ["--user"]
+            self.env = {"PYTHONUSERBASE": os.path.join(folder, "userbase")}
+            where = "import site; print(site.getusersitepackages())"
+        self.site = run([self.python, "-c", where], env=self.env).strip()
+
+    def install(self, *args):
+        return pip_install(self.python, "--no-deps", "--upgrade",
+                           *(self.options + list(args)), env=self.env)
+
+
+IN_VENV = ("import sys; print(hasattr(sys, 'real_prefix') or "
+           "sys.prefix != getattr(sys, 'base_prefix', sys.prefix))")
+
+
+@needs_pip
+def test_upgrades(tmpdir, pip_version):
+    """1.0.post1, then this release, then a newer one: each ``pip install
+    --upgrade backports.weakref`` by name, as users upgrade from an index."""
+    old = distribution_file("backports.weakref")
+    if old is None:
+        pytest.skip("backports.weakref 1.0.post1 was not downloaded")
+    links = str(tmpdir.mkdir("links"))
+    newer_wheel, newer = bumped_wheel(links)
+    shutil.copy(WHEEL, links)
+    environment = Environment(str(tmpdir))
+
+    def upgrade_to(version):
+        environment.install("--find-links", links,
+                            "backports.weakref==" + version)
+        check_imports([environment.site],
+                      {"backports.weakref": environment.site})
+        return dist_info_folders(environment.site)
+
+    upgrade_to("1.0.post1")
+    assert os.path.isfile(os.path.join(environment.site, "backports",
+                                       "weakref.py"))
+    # 1.0.post1's dist-info is "backports.weakref-...": every pip finds it.
+    # Ours is named as the build backend names it: setuptools 75.8 and later
+    # write "backports_weakref-...", earlier ones "backports.weakref-...".
+    stem = wheel_dist_info()[:-len(".dist-info")].split("-")[0]
+    assert upgrade_to(backports.weakref.__version__) == [
+        "%s-%s.dist-info" % (stem, backports.weakref.__version__)]
+    assert not os.path.exists(os.path.join(environment.site, "backports",
+                                           "weakref.py"))
+
+    folders = upgrade_to(newer)
+    if pip_version < PIP_NORMALIZES_DIST_INFO and len(folders) == 2:
+        pytest.xfail("pip %s cannot find an installed %s when asked for "
+                     "backports.weakref (pip < 20.2 does not normalize "
+                     "names): the upgrade to %s left %s"
+                     % (".".join(map(str, pip_version)), folders[0], newer,
+                        " and ".join(folders)))
+    assert folders == ["%s-%s.dist-info" % (stem, newer)]
