@@ -20,6 +20,7 @@ ALL_314 = ["ref", "proxy", "getweakrefcount", "getweakrefs",
 PUBLIC = ALL_314 + ["KeyedRef"]
 
 CPYTHON_310_PLUS = sys.version_info >= (3, 10) and not PYPY and not JYTHON
+CPYTHON_314_PLUS = sys.version_info >= (3, 14) and not PYPY and not JYTHON
 
 # Whether each name must be the interpreter's own object here.
 EXPECTED_NATIVE = {
@@ -32,9 +33,12 @@ EXPECTED_NATIVE = {
     # 3.10-3.13 have 3.14's finalize and WeakMethod, argument errors included.
     "finalize": CPYTHON_310_PLUS,
     "WeakMethod": CPYTHON_310_PLUS,
-    # No interpreter before 3.14 iterates weak containers over a snapshot.
-    "WeakKeyDictionary": False,
-    "WeakValueDictionary": False,
+    # No interpreter before 3.14 iterates weak containers over a snapshot;
+    # CPython 3.14's weak dicts are what we backport.
+    "WeakKeyDictionary": CPYTHON_314_PLUS,
+    "WeakValueDictionary": CPYTHON_314_PLUS,
+    # 3.14's WeakSet still shares its set with copy.copy() (gh-74876) and
+    # does not pickle.
     "WeakSet": False,
 }
 

@@ -26,6 +26,8 @@ MATRIX = os.path.join(REPOSITORY, "tools", "matrix.py")
 # also Python 2.7.
 MATRIX_NAMES = [
     (r"cpython(\d+\.\d+)$", lambda m: [("CPython", m.group(1))]),
+    # A free-threaded build ("3.13t") is CPython of that series.
+    (r"cpython(\d+\.\d+)t$", lambda m: [("CPython", m.group(1))]),
     (r"pypy3?$", lambda m: [("PyPy", None)]),
     (r"jython$", lambda m: [("Jython", None), (None, "2.7")]),
 ]
@@ -107,11 +109,7 @@ def admits(requires_python, version):
 
 # Classified versions that tools/matrix.py does not run yet, each with why.
 # Remove an entry once the matrix runs it: the test below then insists.
-NOT_YET_IN_MATRIX = {
-    "3.14": "tools/matrix.py has no CPython 3.14 yet (on these machines "
-            "3.14 lives in a Debian sid chroot); the tutorial's expected "
-            "output was recorded there",
-}
+NOT_YET_IN_MATRIX = {}
 
 
 def test_every_tested_cpython_is_classified_and_nothing_else():

@@ -10,7 +10,13 @@ Steps, all kept under .matrix/ (gitignored):
 1. tooling: a venv made with the running python3 holding build, uv and
    virtualenv<20.22 (the last virtualenv that still creates 2.7 and 3.6
    environments);
-2. pypy3 and jython come from apt-get when they are missing;
+2. pypy3 and jython come from apt-get when they are missing; CPython 3.14
+   is Debian sid's, in a chroot that tools/cpython314_chroot.sh makes
+   (.matrix/sid314, under a minute), and the free-threaded 3.13t is built
+   by tools/build_313t.sh (.matrix/cpython3.13t, about 8 minutes). Both
+   start in the background at once and are kept for the next run; by hand,
+   3.13t is skipped (loudly) until built or asked for with --build-313t or
+   BACKPORTS_WEAKREF_BUILD_313T=1, while under CI=true it is always built;
 3. the wheel and the sdist are built once, into .matrix/dist;
 4. per interpreter, two at a time: a fresh environment gets the built wheel
    (never the source tree) and the newest pytest (and hypothesis) that
@@ -116,6 +122,9 @@ class Env:
     python: List[str]          # the command that runs the environment's python
     environ: Dict[str, str] = field(default_factory=dict)
     pip_python: Optional[str] = None   # a python whose own pip is the shipped one
+    # What runs a command where the environment lives (the 3.14 chroot);
+    # python[0] and pip_python are paths there.
+    prefix: List[str] = field(default_factory=list)
 
 
 class Job:
@@ -205,6 +214,20 @@ def virtualenv_env(job: Job) -> Env:
     return Env([python], pip_python=job.base)
 
 
+def uv_env_only_binary(job: Job) -> Env:
+    """uv_env, but the optional packages (hypothesis) only from wheels:
+    3.13t's newest hypothesis that has a wheel, rather than an sdist that
+    needs a build dependency these machines cannot fetch."""
+    job.run([tool("uv"), "venv", "--python", job.base, job.env_dir])
+    python = str(job.env_dir / "bin" / "python")
+    install = [tool("uv"), "pip", "install", "--python", python]
+    job.run(install + [job.wheel] + job.interpreter.requirements)
+    for requirement in job.interpreter.optional:
+        name = re.split(r"[<>=!;\[ ]", requirement)[0]
+        job.run(install + ["--only-binary", name, requirement], check=False)
+    return Env([python], pip_python=job.base)
+
+
 def with_shipped_pip_venv(make_env: Callable[[Job], Env]) -> Callable[[Job], Env]:
     """For a base python whose own pip must not install (Debian's pypy3 is
     "externally managed"): the packaging tests use the pip that the stdlib's
@@ -235,6 +258,99 @@ def jython_env(job: Job) -> Env:
         job.run([helper / "bin" / "python", "-m", "pip", "install",
                  "--target", site, requirement], check=False)
     return Env([job.base], environ={"JYTHONPATH": str(site)})
+
+
+def chroot314_env(job: Job) -> Env:
+    """CPython 3.14 in Debian sid's chroot (tools/cpython314_chroot.sh): a
+    venv made inside it by its own python3.14 -m venv, whose bundled pip
+    installs the wheel and is the shipped pip the packaging tests use.
+    Every command runs through the chroot script's `run`."""
+    prefix = ["bash", str(ROOT / "tools" / "cpython314_chroot.sh"), "run",
+              job.base]
+    job.run(prefix + ["python3.14", "-m", "venv", job.env_dir])
+    python = str(job.env_dir / "bin" / "python")
+    install = prefix + [python, "-m", "pip", "install", "--quiet"]
+    job.run(install + [job.wheel] + job.interpreter.requirements)
+    for requirement in job.interpreter.optional:
+        job.run(install + [requirement], check=False)
+    return Env(prefix + [python], pip_python=python, prefix=prefix)
+
+
+# --- interpreters the matrix makes itself ---------------------------------------
+
+class Skip(Exception):
+    """An interpreter left out on purpose (reported, not a failure)."""
+
+
+def provision_log(name: str) -> Path:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    return LOGS / ("provision-%s.log" % name)
+
+
+def provision(name: str, command: List[str]) -> bool:
+    """Run a provisioning script (idempotent, locked), its output to
+    .matrix/logs/provision-NAME.log; True when it succeeded."""
+    with open(provision_log(name), "a", encoding="utf-8") as log:
+        log.write("\n$ " + " ".join(command) + "\n")
+        log.flush()
+        env = clean_environ()
+        env["DEBIAN_FRONTEND"] = "noninteractive"
+        rc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=log,
+                            stderr=subprocess.STDOUT, env=env).returncode
+        log.write("[exit %d]\n" % rc)
+    return rc == 0
+
+
+SID314 = CACHE / "sid314"
+PY313T = CACHE / "cpython3.13t"
+BUILD_313T_ENV = "BACKPORTS_WEAKREF_BUILD_313T"
+
+
+def find_chroot314() -> Optional[str]:
+    """The sid chroot's folder (made when missing: about 40 s)."""
+    if not provision("cpython3.14", ["bash", str(ROOT / "tools" /
+                                             "cpython314_chroot.sh"),
+                                     "create", str(SID314)]):
+        print_tail(provision_log("cpython3.14"))
+        return None
+    return str(SID314)
+
+
+def may_build_313t() -> bool:
+    """CI builds 3.13t; by hand only when asked (--build-313t or
+    BACKPORTS_WEAKREF_BUILD_313T=1), since it takes about 8 minutes."""
+    return (os.environ.get("CI", "").lower() in ("1", "true", "yes")
+            or os.environ.get(BUILD_313T_ENV, "") not in ("", "0"))
+
+
+def find_313t() -> Optional[str]:
+    python = PY313T / "bin" / "python3.13t"
+    built = (PY313T / ".complete").exists()
+    # A build already under way (.ci/run starts one in the background)
+    # holds the lock: waiting for it costs less than starting over.
+    if not built and not may_build_313t() and not build_313t_running():
+        raise Skip("not built: free-threaded 3.13t takes about 8 minutes "
+                   "to build; run with --build-313t (or %s=1) to build it "
+                   "into %s" % (BUILD_313T_ENV, os.path.relpath(PY313T, ROOT)))
+    if not provision("cpython3.13t", ["bash", str(ROOT / "tools" /
+                                              "build_313t.sh"), str(PY313T)]):
+        print_tail(provision_log("cpython3.13t"))
+        return None
+    return str(python)
+
+
+def build_313t_running() -> bool:
+    lock = CACHE / "build-313t" / "lock"
+    if not lock.exists():
+        return False
+    import fcntl
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 # --- the interpreters ------------------------------------------------------------
@@ -273,6 +389,18 @@ INTERPRETERS = [
             environ={"BACKPORTS_WEAKREF_README_TEST": "1"}),
     cpython("3.12", "pytest>=8"),
     cpython("3.13", "pytest>=8"),
+    # Debian sid's 3.14 in a chroot (tools/cpython314_chroot.sh).
+    Interpreter("cpython3.14", find_chroot314, chroot314_env,
+                ["pytest>=8"], ["hypothesis"]),
+    # Free-threaded 3.13 built from Debian trixie's source tarball
+    # (tools/build_313t.sh). PYTHON_GIL=0 keeps the GIL off even should an
+    # extension module not declare itself free-threading safe; the thread
+    # churn tests run longer and with more threads than on GIL builds.
+    Interpreter("cpython3.13t", find_313t, uv_env_only_binary,
+                ["pytest>=8"], ["hypothesis"],
+                environ={"PYTHON_GIL": "0",
+                         "BACKPORTS_WEAKREF_STRESS_SECONDS": "10",
+                         "BACKPORTS_WEAKREF_STRESS_THREADS": "8"}),
     Interpreter("pypy3", on_path("pypy3"), with_shipped_pip_venv(uv_env),
                 ["pytest>=8"], ["hypothesis"], apt_package="pypy3"),
     # No hypothesis on Jython: 4.57's import fails there ('tablecode' object
@@ -286,8 +414,11 @@ INTERPRETERS = [
 INTERPRETERS_BY_NAME = {interpreter.name: interpreter
                         for interpreter in INTERPRETERS}
 
-# The slowest start first, so the two workers finish together.
+# The slowest start first, so the two workers finish together; those the
+# matrix makes itself last, so their chroot and build (started at once in the
+# background) overlap the other interpreters' runs.
 SLOW_FIRST = ["jython", "cpython2.7", "pypy3"]
+PROVISIONED_LAST = ["cpython3.14", "cpython3.13t"]
 
 
 # --- one interpreter's run -------------------------------------------------------
@@ -299,6 +430,7 @@ class Result:
     counts: Dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     problem: str = ""          # empty when the interpreter passed
+    skipped: str = ""          # why it was left out on purpose
 
     def count(self, *words) -> int:
         return sum(self.counts.get(word, 0) for word in words)
@@ -336,7 +468,7 @@ def pytest_targets(extra: List[str]) -> List[str]:
     return ([] if has_path else [str(ROOT / "tests")]) + args
 
 
-def sibling_folder(job: Job, pip_python: str) -> Path:
+def sibling_folder(job: Job, pip_python: List[str]) -> Path:
     """Download the other backports.* distributions once per interpreter."""
     folder = SIBLINGS / job.name
     done = folder / ".complete"
@@ -345,7 +477,7 @@ def sibling_folder(job: Job, pip_python: str) -> Path:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    download = [pip_python, "-m", "pip", "download", "--dest", folder]
+    download = pip_python + ["-m", "pip", "download", "--dest", folder]
     # PyPI alone: a local mirror's pages that lack Requires-Python make old
     # pips pick releases their interpreter cannot install.
     from_pypi = {"PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": None,
@@ -371,9 +503,14 @@ def run_interpreter(interpreter: Interpreter, wheel: Path, sdist: Path,
                     extra: List[str]) -> Result:
     result = Result(interpreter.name)
     started = time.monotonic()
-    base = interpreter.find()
+    try:
+        base = interpreter.find()
+    except Skip as skip:
+        result.skipped = str(skip)
+        return result
     if base is None:
         result.problem = "missing"
+        result.seconds = time.monotonic() - started
         return result
     job = Job(interpreter, base, wheel, sdist)
     with open(job.log_path, "w", encoding="utf-8") as log:
@@ -400,7 +537,7 @@ def run_interpreter(interpreter: Interpreter, wheel: Path, sdist: Path,
             if env.pip_python:
                 environ["BACKPORTS_WEAKREF_PIP_PYTHON"] = env.pip_python
                 environ["BACKPORTS_WEAKREF_SIBLINGS"] = str(
-                    sibling_folder(job, env.pip_python))
+                    sibling_folder(job, env.prefix + [env.pip_python]))
             # One module that fails to import must not hide the others'
             # results: its error still counts, and fails the interpreter.
             command = (env.python + ["-m", "pytest", "-p", "no:cacheprovider",
@@ -485,12 +622,16 @@ def ensure_apt_packages(selected: List[Interpreter]) -> None:
     if not packages:
         return
     say("matrix: apt-get install %s" % " ".join(packages))
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    # The chroot and 3.13t scripts may be running apt-get too: one lock.
+    sudo = ["flock", str(CACHE / "apt.lock")]
+    if os.geteuid() != 0:
+        sudo += ["sudo", "-n"]
     environ = {"DEBIAN_FRONTEND": "noninteractive"}
     # Not fatal: what did not install is reported as missing at the end.
     if shared_run(sudo + ["apt-get", "update"], "apt.log", environ,
                   fatal=False):
-        shared_run(sudo + ["apt-get", "install", "-y"] + packages, "apt.log",
+        shared_run(sudo + ["apt-get", "install", "-y", "-o",
+                           "DPkg::Lock::Timeout=600"] + packages, "apt.log",
                    environ, fatal=False)
 
 
@@ -530,7 +671,8 @@ def print_table(results: List[Result]) -> None:
             result.name, result.version,
             str(result.count("passed", "xpassed")), str(result.count("failed")),
             str(result.count("skipped", "xfailed")), str(result.count("errors")),
-            "%.0f" % result.seconds, result.problem or "ok"))
+            "%.0f" % result.seconds,
+            result.problem or ("SKIPPED" if result.skipped else "ok")))
     widths = [max(len(row[column]) for row in rows)
               for column in range(len(header))]
     for index, row in enumerate(rows):
@@ -575,6 +717,10 @@ def parse_args(argv: List[str]):
                         help="run only these interpreters")
     parser.add_argument("--jobs", type=int, default=2,
                         help="interpreters run at once (default: 2)")
+    parser.add_argument("--build-313t", action="store_true",
+                        help="build free-threaded 3.13t when it is not "
+                        "built yet (about 8 minutes; the default under "
+                        "CI=true, or with %s=1)" % BUILD_313T_ENV)
     args = parser.parse_args(argv)
     if args.only:
         names = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -587,7 +733,30 @@ def parse_args(argv: List[str]):
         args.selected = list(INTERPRETERS)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    if args.build_313t:
+        os.environ[BUILD_313T_ENV] = "1"
     return args, extra
+
+
+def start_provisioning(selected: List[Interpreter]) -> List[threading.Thread]:
+    """Start making the chroot and the 3.13t build in the background, so
+    they overlap the other interpreters; their find() then waits for them
+    (the scripts' locks make the second call wait, then return at once)."""
+    threads = []
+    names = [interpreter.name for interpreter in selected]
+    if "cpython3.14" in names:
+        threads.append(threading.Thread(target=find_chroot314, daemon=True))
+    if "cpython3.13t" in names and (may_build_313t()
+                                    or (PY313T / ".complete").exists()):
+        threads.append(threading.Thread(target=find_313t, daemon=True))
+    for thread in threads:
+        thread.start()
+    if threads:
+        say("matrix: making %s in the background (logs: "
+            ".matrix/logs/provision-*.log)" % " and ".join(
+                name for name in ("cpython3.14", "cpython3.13t")
+                if name in names))
+    return threads
 
 
 def main(argv: List[str]) -> int:
@@ -595,6 +764,7 @@ def main(argv: List[str]) -> int:
     started = time.monotonic()
     for folder in (LOGS, ENVS, WORK, SIBLINGS):
         folder.mkdir(parents=True, exist_ok=True)
+    provisioning = start_provisioning(args.selected)
     ensure_apt_packages(args.selected)
     ensure_tools()
     say("matrix: building the wheel and sdist (log: .matrix/logs/build.log)")
@@ -602,6 +772,7 @@ def main(argv: List[str]) -> int:
     say("matrix: built %s and %s" % (wheel.name, sdist.name))
 
     order = sorted(args.selected, key=lambda interpreter: (
+        interpreter.name in PROVISIONED_LAST,
         interpreter.name not in SLOW_FIRST,
         SLOW_FIRST.index(interpreter.name) if interpreter.name in SLOW_FIRST
         else 0))
@@ -619,6 +790,8 @@ def main(argv: List[str]) -> int:
         % (len(order), args.jobs))
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         finished = {result.name: result for result in pool.map(one, order)}
+    for thread in provisioning:
+        thread.join()
     results = [finished[interpreter.name] for interpreter in args.selected]
 
     for result in results:
@@ -627,6 +800,12 @@ def main(argv: List[str]) -> int:
             print()
             say("matrix: %s: %s" % (result.name, result.problem))
             print_tail(log_path)
+    skipped = [result for result in results if result.skipped]
+    for result in skipped:
+        print()
+        say("matrix: " + "!" * 70)
+        say("matrix: !! %s SKIPPED: %s" % (result.name, result.skipped))
+        say("matrix: " + "!" * 70)
     print()
     print_table(results)
     print()

@@ -39,22 +39,37 @@ for _name in ("ref", "proxy", "getweakrefcount", "getweakrefs",
     _REASONS[_name] = "the interpreter's own reference machinery"
 del _name
 
-# Containers: ours everywhere. No release before 3.14 iterates a snapshot
-# (gh-89967, gh-123089, not backported to 3.13.x), and 3.14 itself still
-# shares a WeakSet's underlying set with its copy.copy() (gh-74876).
-from ._dicts import KeyedRef, WeakKeyDictionary, WeakValueDictionary
-from ._weakset import WeakSet
-_REASONS["KeyedRef"] = (
-    "3.14's repr (subclassing the interpreter's own)"
-    if _compat.REF_SUBCLASS_REPR_IS_GENERIC else
-    "the interpreter's KeyedRef is 3.14's")
-for _name in ("WeakKeyDictionary", "WeakValueDictionary"):
-    _REASONS[_name] = ("3.14's snapshot iteration (gh-89967, gh-123089), "
-                       "exact len, stale-callback fixes (bpo-28427, "
-                       "bpo-44962)")
+# Containers. No release before 3.14 iterates a snapshot (gh-89967,
+# gh-123089, not backported to 3.13.x): ours there. 3.14's own weak dicts
+# are what we backport (see _compat.NATIVE_WEAKDICTS_ARE_314); 3.14's WeakSet
+# still shares its underlying set with copy.copy() (gh-74876) and does not
+# pickle, so ours stays everywhere.
+if _compat.NATIVE_WEAKDICTS_ARE_314:
+    KeyedRef = _stdlib.KeyedRef
+    WeakKeyDictionary = _stdlib.WeakKeyDictionary
+    WeakValueDictionary = _stdlib.WeakValueDictionary
+    _REASONS["KeyedRef"] = "the interpreter's KeyedRef is 3.14's"
+    for _name in ("WeakKeyDictionary", "WeakValueDictionary"):
+        _REASONS[_name] = ("3.14's own: snapshot iteration, exact len, "
+                           "stale-callback fixes")
+else:
+    from ._dicts import KeyedRef, WeakKeyDictionary, WeakValueDictionary
+    _REASONS["KeyedRef"] = (
+        "3.14's repr (subclassing the interpreter's own)"
+        if _compat.REF_SUBCLASS_REPR_IS_GENERIC else
+        "the interpreter's KeyedRef is 3.14's")
+    for _name in ("WeakKeyDictionary", "WeakValueDictionary"):
+        _REASONS[_name] = ("3.14's snapshot iteration (gh-89967, gh-123089), "
+                           "exact len, stale-callback fixes (bpo-28427, "
+                           "bpo-44962)")
 del _name
-_REASONS["WeakSet"] = ("3.14's snapshot iteration (gh-89967), exact len; "
-                       "copies independent of the original (gh-74876)")
+from ._weakset import WeakSet
+_REASONS["WeakSet"] = (
+    ("copies independent of the original (gh-74876, still open in 3.14) "
+     "and pickling, which 3.14's WeakSet lacks")
+    if _compat.NATIVE_WEAKDICTS_ARE_314 else
+    ("3.14's snapshot iteration (gh-89967), exact len; "
+     "copies independent of the original (gh-74876)"))
 
 if _compat.NATIVE_FINALIZE_IS_314:
     finalize = _stdlib.finalize

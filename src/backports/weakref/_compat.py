@@ -29,6 +29,17 @@ GC_CAN_BE_DISABLED = not JYTHON
 NATIVE_FINALIZE_IS_314 = sys.version_info >= (3, 10) and not PYPY and not JYTHON
 NATIVE_WEAKMETHOD_IS_314 = NATIVE_FINALIZE_IS_314
 
+# CPython 3.14's WeakKeyDictionary and WeakValueDictionary are what ours
+# backport: snapshot iteration (gh-89967, gh-123089), exact len, the stale
+# callback fixes; pointed at them, our container tests pass but for one
+# wording: ours adds "keyword argument 'name'" to the TypeError of
+# WeakKeyDictionary.update(name=...), where 3.14 says only "cannot create weak
+# reference to 'str' object". That is 3.14's own behaviour, so 3.14 keeps its
+# own classes (isinstance and pickles agree with `import weakref`). 3.14's
+# WeakSet still shares its set with copy.copy() (gh-74876) and does not
+# pickle: ours stays there.
+NATIVE_WEAKDICTS_ARE_314 = sys.version_info >= (3, 14) and not PYPY and not JYTHON
+
 # 3.4-3.9 and PyPy keep finalize's registry on the class: a subclass shares it,
 # so stdlib and backport finalizers run at exit in one newest-first order.
 # Python 2 and Jython have no finalize at all.

@@ -14,12 +14,14 @@ from . import _compat
 from ._weakset import (key_ref, purge_first, split_self_and_one,
                        subscriptable)
 
+# The ABCs' own modules, which `weakref` has already loaded: importing
+# `collections` would add about 1 ms to our import time.
 if _compat.PY2:
-    from collections import Mapping as _Mapping
-    from collections import MutableMapping as _MutableMapping
+    from _abcoll import Mapping as _Mapping
+    from _abcoll import MutableMapping as _MutableMapping
 else:
-    from collections.abc import Mapping as _Mapping
-    from collections.abc import MutableMapping as _MutableMapping
+    from _collections_abc import Mapping as _Mapping
+    from _collections_abc import MutableMapping as _MutableMapping
 
 ref = _stdlib.ref
 
@@ -35,6 +37,11 @@ if _compat.REF_SUBCLASS_REPR_IS_GENERIC:
             return _compat.ref_repr(self, self())
 else:
     KeyedRef = _stdlib.KeyedRef
+
+# KeyedRef's __new__ and __init__ are Python code (two frames and a super()
+# call per entry); made like this, by ref's own C __new__ and a slot store,
+# the same KeyedRef costs half as much to store (see docs/benchmarks.md).
+_new_ref = ref.__new__
 
 if _compat.PY2:
     # A snapshot is iterated once: no need for 2.x's list-building items().
@@ -179,16 +186,16 @@ class WeakValueDictionary(_MutableMapping):
         return len(self.data)
 
     def __contains__(self, key):
-        try:
-            o = self.data[key]()
-        except KeyError:
-            return False
-        return o is not None
+        # get(), not a caught KeyError: raising costs more than the lookup.
+        wr = self.data.get(key)
+        return wr is not None and wr() is not None
 
     __repr__ = _repr
 
     def __setitem__(self, key, value):
-        self.data[key] = KeyedRef(value, self._remove, key)
+        wr = _new_ref(KeyedRef, value, self._remove)
+        wr.key = key
+        self.data[key] = wr
 
     def copy(self):
         new = WeakValueDictionary()
@@ -196,7 +203,9 @@ class WeakValueDictionary(_MutableMapping):
         for key, wr in _items(self.data.copy()):
             o = wr()
             if o is not None:
-                data[key] = KeyedRef(o, remove, key)
+                wr = _new_ref(KeyedRef, o, remove)
+                wr.key = key
+                data[key] = wr
         return new
 
     __copy__ = copy
@@ -211,9 +220,8 @@ class WeakValueDictionary(_MutableMapping):
         return new
 
     def get(self, key, default=None):
-        try:
-            wr = self.data[key]
-        except KeyError:
+        wr = self.data.get(key)
+        if wr is None:
             return default
         o = wr()
         if o is None:
@@ -288,9 +296,13 @@ class WeakValueDictionary(_MutableMapping):
         d = self.data
         remove = self._remove
         for key, o in pairs:
-            d[key] = KeyedRef(o, remove, key)
+            wr = _new_ref(KeyedRef, o, remove)
+            wr.key = key
+            d[key] = wr
         for key, o in kwargs.items():
-            d[key] = KeyedRef(o, remove, key)
+            wr = _new_ref(KeyedRef, o, remove)
+            wr.key = key
+            d[key] = wr
 
     def valuerefs(self):
         """A list of the weak references to the values. A reference may be

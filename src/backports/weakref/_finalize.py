@@ -41,12 +41,15 @@ if HAS_NATIVE_FINALIZE:
         __slots__ = ()
 
         def __init__(*args, **kwargs):
-            self, obj, func, callback_args = _split_init_arguments(args)
+            if len(args) < 3:
+                _split_init_arguments(args)  # raises 3.14's error
             # The stdlib's __init__ would take keywords named obj or func as
             # its own, so it gets none and the callback's are filled in after.
-            _stdlib.finalize.__init__(self, obj, func, *callback_args)
+            _native_init(*args)
             if kwargs:
-                self._registry[self].kwargs = kwargs
+                args[0]._registry[args[0]].kwargs = kwargs
+
+    _native_init = _stdlib.finalize.__init__
 
 else:
 

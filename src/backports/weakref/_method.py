@@ -83,7 +83,12 @@ class WeakMethod(_Base):
     __slots__ = _BASE_SLOTS
 
     def __new__(*args, **kwargs):
-        cls, meth, callback = _parse_new_arguments(args, kwargs)
+        if not kwargs and 1 < len(args) < 4:
+            # WeakMethod(meth) or WeakMethod(meth, callback): no parsing.
+            cls, meth = args[0], args[1]
+            callback = args[2] if len(args) == 3 else None
+        else:
+            cls, meth, callback = _parse_new_arguments(args, kwargs)
         parts = _split_bound_method(meth)
         if parts is None:
             # Raised outside any except block: no chained context, as 3.14.

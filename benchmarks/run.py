@@ -1,0 +1,627 @@
+"""Time backports.weakref against the interpreter's own weakref and a plain
+dict/set doing the same job (strong references: the limit).
+
+    PYTHONPATH=src python benchmarks/run.py [--quick] [--markdown FILE] [--json FILE]
+
+Runs on CPython 2.7 and 3.6+, PyPy and Jython (JYTHONPATH=src there). Every
+case is timed for the three implementations in one process, interleaved
+(the order rotates each round), and the table shows medians over the rounds
+in nanoseconds per operation (per entry for iteration, copy and set
+operations). ``benchmarks/run_all.py`` runs it on every interpreter and
+writes docs/benchmarks.md. Not part of the test suite.
+"""
+from __future__ import absolute_import, division, print_function
+
+import gc
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+import timeit
+import weakref as stdlib
+
+from backports import weakref as ours
+
+PYPY = "__pypy__" in sys.builtin_module_names
+JYTHON = sys.platform.startswith("java")
+# Where objects die only at a collection, "dies" cases collect once a batch.
+COLLECT_TO_KILL = PYPY or JYTHON
+# CPU time of this process, where there is a clock for it: the machine may
+# be shared, and time spent descheduled is not ours.
+if hasattr(time, "process_time"):
+    clock, CLOCK = time.process_time, "process CPU time"
+elif sys.version_info[0] == 2 and not JYTHON:
+    clock, CLOCK = time.clock, "process CPU time"
+else:
+    clock, CLOCK = timeit.default_timer, "wall-clock time"
+if sys.version_info[0] == 2:
+    range = xrange  # noqa: F821 (Python 2 only)
+
+IMPLS = ("ours", "stdlib", "limit")
+N = 1000          # entries per container in the per-operation cases
+COPY_N = 10000    # entries in the copy() cases
+
+
+class Obj(object):
+    __slots__ = ("i", "__weakref__")
+
+    def __init__(self, i):
+        self.i = i
+
+    def __hash__(self):
+        return self.i
+
+    def meth(self):
+        return self.i
+
+
+def callback(*args):
+    pass
+
+
+# -- cases --------------------------------------------------------------------
+# Each builder takes a weakref module (ours or the stdlib), or None for the
+# limit, and the size; it returns a function that does the operation once per
+# entry. Everything not being timed is built beforehand.
+
+CASES = []
+
+
+def case(name, group, size=N, per="op", needs=None):
+    def register(builder):
+        CASES.append(dict(name=name, group=group, size=size, per=per,
+                          needs=needs, builder=builder))
+        return builder
+    return register
+
+
+# The objects of every timed container live until the process ends.
+_ALIVE = []
+
+
+def _objs(n, keep=True):
+    objs = [Obj(i) for i in range(n)]
+    if keep:
+        _ALIVE.append(objs)
+    return objs
+
+
+def _wvd(W, n, objs=None):
+    objs = objs if objs is not None else _objs(n)
+    d = {} if W is None else W.WeakValueDictionary()
+    for i, o in enumerate(objs):
+        d[i] = o
+    return d, objs
+
+
+def _wkd(W, n, objs=None):
+    objs = objs if objs is not None else _objs(n)
+    d = {} if W is None else W.WeakKeyDictionary()
+    for o in objs:
+        d[o] = o.i
+    return d, objs
+
+
+def _ws(W, n, objs=None):
+    objs = objs if objs is not None else _objs(n)
+    s = set() if W is None else W.WeakSet()
+    for o in objs:
+        s.add(o)
+    return s, objs
+
+
+def loop_case(name, group, make, loop, body, per="op"):
+    """Register a case that runs `for <loop>: <body>` over container c
+    (made by *make*), with its objects in objs and its keys in keys; the
+    loop is compiled as written, so it costs what user code would."""
+    source = "def run():\n    for %s:\n        %s\n" % (loop, body)
+
+    def builder(W, n):
+        c, objs = make(W, n)
+        return _compile(source, dict(c=c, objs=objs, keys=list(range(n)),
+                                     misses=list(range(n, 2 * n))))
+    case(name, group, per=per)(builder)
+
+
+def _compile(source, namespace):
+    # Apart, with no free variables: Jython refuses exec in a closure.
+    exec(source, namespace)
+    return namespace["run"]
+
+
+loop_case("set", "WeakValueDictionary", _wvd, "k in keys", "c[k] = objs[k]")
+loop_case("get hit (`d[k]`)", "WeakValueDictionary", _wvd, "k in keys",
+          "c[k]")
+loop_case("get miss (`d.get(k)`)", "WeakValueDictionary", _wvd,
+          "k in misses", "c.get(k)")
+loop_case("items()", "WeakValueDictionary", _wvd, "kv in c.items()", "pass",
+          per="entry")
+loop_case("iteration (`for k in d`)", "WeakValueDictionary", _wvd, "k in c",
+          "pass", per="entry")
+
+
+@case("churn (store, value dies)", "WeakValueDictionary")
+def wvd_churn(W, n):
+    d = {} if W is None else W.WeakValueDictionary()
+    keys = list(range(n))
+    if W is None:
+        def run():
+            for k in keys:
+                d[k] = Obj(k)
+                del d[k]
+    else:
+        def run():
+            for k in keys:
+                d[k] = Obj(k)
+            if COLLECT_TO_KILL:
+                gc.collect()
+    return run
+
+
+loop_case("set", "WeakKeyDictionary", _wkd, "o in objs", "c[o] = 1")
+loop_case("get (`d[k]`)", "WeakKeyDictionary", _wkd, "o in objs", "c[o]")
+loop_case("`k in d`", "WeakKeyDictionary", _wkd, "o in objs", "o in c")
+loop_case("items()", "WeakKeyDictionary", _wkd, "kv in c.items()", "pass",
+          per="entry")
+loop_case("add", "WeakSet", _ws, "o in objs", "c.add(o)")
+loop_case("`x in s`", "WeakSet", _ws, "o in objs", "o in c")
+loop_case("iteration", "WeakSet", _ws, "o in c", "pass", per="entry")
+
+
+@case("union + intersection + difference (half overlap)", "WeakSet",
+      per="entry")
+def ws_ops(W, n):
+    objs = _objs(n + n // 2)
+    s, _ = _ws(W, n, objs[:n])
+    t, _ = _ws(W, n, objs[n // 2:])
+
+    def run():
+        s | t
+        s & t
+        s - t
+    return run
+
+
+@case("create + detach", "finalize", needs="finalize")
+def fin_detach(W, n):
+    objs = _objs(n)
+    if W is None:
+        ref = stdlib.ref
+
+        def run():
+            for o in objs:
+                ref(o, callback)
+        return run
+    finalize = W.finalize
+
+    def run():
+        for o in objs:
+            finalize(o, callback).detach()
+    return run
+
+
+@case("create + object dies", "finalize", needs="finalize")
+def fin_dies(W, n):
+    keys = list(range(n))
+    if W is None:
+        ref = stdlib.ref
+        keep = {}
+
+        def run():
+            for k in keys:
+                keep[k] = ref(Obj(k), callback)
+            if COLLECT_TO_KILL:
+                gc.collect()
+        return run
+    finalize = W.finalize
+
+    def run():
+        for k in keys:
+            finalize(Obj(k), callback)
+        if COLLECT_TO_KILL:
+            gc.collect()
+    return run
+
+
+@case("create + call", "WeakMethod", needs="WeakMethod")
+def wm_call(W, n):
+    objs = _objs(n)
+    if W is None:
+        def run():
+            for o in objs:
+                o.meth()
+        return run
+    WeakMethod = W.WeakMethod
+
+    def run():
+        for o in objs:
+            WeakMethod(o.meth)()()
+    return run
+
+
+def _copy_case(group, make):
+    @case("copy() of 10^4", group, size=COPY_N, per="entry")
+    def copy_case(W, n):
+        c, objs = make(W, n)
+
+        def run():
+            c.copy()
+        return run
+    return copy_case
+
+
+_copy_case("WeakValueDictionary", _wvd)
+_copy_case("WeakKeyDictionary", _wkd)
+_copy_case("WeakSet", _ws)
+
+
+# -- timing -------------------------------------------------------------------
+
+def _available(module, needs):
+    return needs is None or hasattr(module, needs)
+
+
+def _time(run, loops):
+    gc.collect()
+    start = clock()
+    for _ in range(loops):
+        run()
+    return clock() - start
+
+
+def _calibrate(run, target):
+    loops = 1
+    while True:
+        elapsed = _time(run, loops)
+        if elapsed >= target / 4 or loops >= 1 << 20:
+            return max(1, int(loops * target / max(elapsed, 1e-9)))
+        loops *= 4
+
+
+def median(values):
+    values = sorted(values)
+    middle = len(values) // 2
+    if len(values) % 2:
+        return values[middle]
+    return (values[middle - 1] + values[middle]) / 2
+
+
+def time_cases(cases, rounds, target):
+    """{(case index, impl): [ns per operation, one per round]}, interleaved."""
+    modules = {"ours": ours, "stdlib": stdlib, "limit": None}
+    runners, loops, samples = {}, {}, {}
+    for index, spec in enumerate(cases):
+        for impl in IMPLS:
+            module = modules[impl]
+            if module is not None and not _available(module, spec["needs"]):
+                continue
+            run = spec["builder"](module, spec["size"])
+            runners[index, impl] = run
+            loops[index, impl] = _calibrate(run, target)
+            samples[index, impl] = []
+    for rnd in range(rounds):
+        for index in range(len(cases)):
+            order = IMPLS[rnd % 3:] + IMPLS[:rnd % 3]
+            for impl in order:
+                if (index, impl) not in runners:
+                    continue
+                count = loops[index, impl]
+                elapsed = _time(runners[index, impl], count)
+                samples[index, impl].append(
+                    elapsed / count / cases[index]["size"] * 1e9)
+    return samples
+
+
+# -- scaling: iteration and copy from 10^3 to 10^6 entries --------------------
+
+SCALING = [
+    ("WeakValueDictionary", "iteration", _wvd, lambda c: [k for k in c]),
+    ("WeakValueDictionary", "copy()", _wvd, lambda c: c.copy()),
+    ("WeakKeyDictionary", "copy()", _wkd, lambda c: c.copy()),
+    ("WeakSet", "iteration", _ws, lambda c: [x for x in c]),
+]
+
+
+def time_scaling(sizes, rounds):
+    """[(group, op, size, {impl: ns per entry}, snapshot ns per entry)]."""
+    rows = []
+    for size in sizes:
+        objs = _objs(size, keep=False)
+        reps = max(1, rounds if size <= 10 ** 5 else rounds // 3)
+        for group, op, make, work in SCALING:
+            made = {}
+            for impl, module in (("ours", ours), ("stdlib", stdlib),
+                                 ("limit", None)):
+                made[impl] = make(module, size, objs)[0]
+            data = made["ours"].data
+            times = dict((impl, []) for impl in made)
+            snapshot = []
+            loops = max(1, 10 ** 5 // size)
+            per_entry = 1e9 / size / loops
+            for rnd in range(reps):
+                for impl in IMPLS[rnd % 3:] + IMPLS[:rnd % 3]:
+                    container = made[impl]
+                    times[impl].append(_time(lambda: work(container), loops)
+                                       * per_entry)
+                snapshot.append(_time(data.copy, loops) * per_entry)
+            rows.append((group, op, size,
+                         dict((impl, median(v)) for impl, v in times.items()),
+                         median(snapshot)))
+            del made, data
+        del objs
+    return rows
+
+
+# -- memory per entry ---------------------------------------------------------
+
+def _deep_size(container):
+    """Bytes held by a weak container's own structures (not the objects)."""
+    getsizeof = sys.getsizeof
+    if isinstance(container, (dict, set)):
+        return getsizeof(container)
+    data = container.data
+    size = getsizeof(container) + getsizeof(data)
+    if hasattr(container, "__dict__"):
+        size += getsizeof(container.__dict__)
+    refs = data.values() if isinstance(data, dict) else data
+    if isinstance(data, dict) and not isinstance(container,
+                                                 ours.WeakValueDictionary) \
+            and not isinstance(container, stdlib.WeakValueDictionary):
+        refs = data.keys()
+    return size + sum(getsizeof(r) for r in refs)
+
+
+def memory_per_entry(n=10000):
+    """{group: {impl: bytes per entry}} and how it was measured, or None."""
+    try:
+        import tracemalloc
+    except ImportError:
+        tracemalloc = None
+    if tracemalloc is None:
+        try:
+            sys.getsizeof({})
+        except (TypeError, AttributeError):  # PyPy raises; Jython has none
+            return None, None
+    method = "tracemalloc" if tracemalloc else "sys.getsizeof of the internals"
+    result = {}
+    for group, make in (("WeakValueDictionary", _wvd),
+                        ("WeakKeyDictionary", _wkd), ("WeakSet", _ws)):
+        result[group] = {}
+        for impl, module in (("ours", ours), ("stdlib", stdlib),
+                             ("limit", None)):
+            objs = _objs(n, keep=False)
+            gc.collect()
+            if tracemalloc:
+                tracemalloc.start()
+                before = tracemalloc.get_traced_memory()[0]
+                container = make(module, n, objs)[0]
+                size = tracemalloc.get_traced_memory()[0] - before
+                tracemalloc.stop()
+            else:
+                container = make(module, n, objs)[0]
+                size = _deep_size(container)
+            result[group][impl] = size / n
+            del container, objs
+    return result, method
+
+
+# -- import time --------------------------------------------------------------
+
+_IMPORT_PROBE = (
+    "import timeit; c = timeit.default_timer; t0 = c(); import weakref; "
+    "t1 = c(); import backports; t2 = c(); from backports import weakref; "
+    "t3 = c(); print('%r %r %r' % (t1 - t0, t2 - t1, t3 - t2))")
+
+
+def import_times(runs):
+    """Median ms of `import weakref`, then of the shared `backports`
+    namespace package (its pkgutil one-liner), then of backports.weakref,
+    each in a fresh process, with bytecode cached as an installed copy has."""
+    import tempfile
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(),
+                                              "backports-weakref-bench-pyc")
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       os.pardir, "src")
+    for var in ("PYTHONPATH", "JYTHONPATH"):
+        env[var] = os.pathsep.join(p for p in (src, env.get(var)) if p)
+    times = []
+    for _ in range(runs + 1):  # the first run writes the bytecode
+        out = subprocess.check_output([sys.executable, "-c", _IMPORT_PROBE],
+                                      env=env)
+        times.append([float(t) * 1e3 for t in out.decode("ascii").split()])
+    columns = list(zip(*times[1:]))
+    return dict(median=[median(c) for c in columns],
+                min=[min(c) for c in columns])
+
+
+# -- report -------------------------------------------------------------------
+
+def interpreter_name():
+    if PYPY:
+        return "PyPy %s (Python %s)" % (
+            ".".join(map(str, sys.pypy_version_info[:3])),
+            platform.python_version())
+    if JYTHON:
+        return "Jython %s" % platform.python_version()
+    return "CPython %s" % platform.python_version()
+
+
+def origin(name):
+    if not hasattr(stdlib, name):
+        return "no stdlib %s: ours only" % name
+    if getattr(ours, name) is getattr(stdlib, name):
+        return "ours IS the stdlib's (ratio 1 by construction)"
+    return None
+
+
+def measure(quick):
+    rounds = 5 if quick else 15
+    target = 0.004 if quick else 0.015
+    if JYTHON:
+        # Its JIT may speed a case up tenfold after calibration, and its
+        # clock ticks in milliseconds: fewer, longer samples.
+        rounds, target = max(3, rounds // 3), 0.05
+    samples = time_cases(CASES, rounds, target)
+    rows = []
+    for index, spec in enumerate(CASES):
+        times = {}
+        for impl in IMPLS:
+            if (index, impl) in samples:
+                values = samples[index, impl]
+                times[impl] = median(values)
+                times[impl + "_spread"] = (max(values) - min(values)) / \
+                    median(values)
+        # Ratios are medians of each round's ratio: the two timings of a
+        # round ran side by side, under the same load.
+        for impl in ("stdlib", "limit"):
+            if (index, impl) in samples:
+                times["ours/" + impl] = median([
+                    a / b for a, b in zip(samples[index, "ours"],
+                                          samples[index, impl]) if b] or
+                    [float("nan")])
+        rows.append(dict(group=spec["group"], name=spec["name"],
+                         per=spec["per"], times=times,
+                         note=origin(spec["needs"]) if spec["needs"]
+                         else None))
+    sizes = [10 ** 3, 10 ** 4, 10 ** 5] if quick else \
+        [10 ** 3, 10 ** 5, 10 ** 6]
+    scaling = time_scaling(sizes, 3 if quick else 7)
+    memory, memory_method = memory_per_entry()
+    imports = import_times(3 if JYTHON else (7 if quick else 21))
+    return dict(interpreter=interpreter_name(), rounds=rounds, rows=rows,
+                clock=CLOCK,
+                scaling=scaling, memory=memory, memory_method=memory_method,
+                imports=imports, quick=quick)
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+def geometric_mean(values):
+    values = [v for v in values if v and v == v]
+    if not values:
+        return None
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def summary(result):
+    """(geometric mean of ours/stdlib, worst ratio and its operation)."""
+    ratios = []
+    for row in result["rows"]:
+        times = row["times"]
+        if "stdlib" in times and times["ours/stdlib"] == times["ours/stdlib"] \
+                and not (row["note"] or "").startswith("ours IS"):
+            ratios.append((times["ours/stdlib"],
+                           "%s %s" % (row["group"], row["name"])))
+    if not ratios:
+        return None, None, None
+    worst = max(ratios)
+    return geometric_mean([r for r, _ in ratios]), worst[0], worst[1]
+
+
+def _fmt(value, digits=2):
+    if value is None or value != value:  # none, or NaN: no stdlib sample
+        return "n/a"
+    return "%.*f" % (digits, value)
+
+
+def _ns(value):
+    if value is None:
+        return "n/a"
+    return "%.0f" % value if value >= 10 else "%.1f" % value
+
+
+def markdown(result, heading="##"):
+    lines = ["%s %s" % (heading, result["interpreter"]), ""]
+    gmean, worst, worst_name = summary(result)
+    lines.append("Medians of %d interleaved rounds of %s, ns per "
+                 "operation (per "
+                 "entry for iteration, items, set operations and copy). "
+                 "*limit*: a plain dict/set (strong references) doing the "
+                 "same job; for finalize, a `ref` with a callback; for "
+                 "WeakMethod, a plain bound-method call. *spread*: "
+                 "(max - min) / median of ours over the rounds. Ratios "
+                 "are medians of each round's ratio." % (result["rounds"],
+                                                         result["clock"]))
+    lines.append("")
+    lines.append("| container | operation | ours | stdlib | limit | "
+                 "ours/stdlib | ours/limit | spread |")
+    lines.append("|---|---|--:|--:|--:|--:|--:|--:|")
+    for row in result["rows"]:
+        t = row["times"]
+        stdlib_cell = _ns(t.get("stdlib"))
+        if row["note"]:
+            stdlib_cell = "%s (%s)" % (stdlib_cell, row["note"]) \
+                if "stdlib" in t else row["note"]
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            row["group"], row["name"], _ns(t.get("ours")), stdlib_cell,
+            _ns(t.get("limit")), _fmt(t.get("ours/stdlib")),
+            _fmt(t.get("ours/limit")),
+            _fmt(t.get("ours_spread"))))
+    lines.append("")
+    lines.append("Geometric mean of ours/stdlib: **%s**; highest: %s (%s). "
+                 "Operations where ours is the stdlib's object are left out."
+                 % (_fmt(gmean), _fmt(worst), worst_name))
+    lines.append("")
+    imports = result["imports"]
+    lines.append("Import, median (min) of fresh processes, bytecode cached: "
+                 "`import weakref` %.2f ms (%.2f); then the shared "
+                 "`backports` namespace package %.2f ms (%.2f), its pkgutil "
+                 "one-liner, paid once by whichever backports.* package "
+                 "comes first; then `backports.weakref` itself **%.2f ms** "
+                 "(%.2f)." % tuple(x for pair in zip(imports["median"],
+                                                     imports["min"])
+                                   for x in pair))
+    lines.append("")
+    if result["memory"]:
+        lines.append("Memory per entry (10^4 entries, %s), bytes:"
+                     % result["memory_method"])
+        lines.append("")
+        lines.append("| container | ours | stdlib | limit | ours/stdlib |")
+        lines.append("|---|--:|--:|--:|--:|")
+        for group in ("WeakValueDictionary", "WeakKeyDictionary", "WeakSet"):
+            m = result["memory"][group]
+            lines.append("| %s | %.0f | %.0f | %.0f | %s |" % (
+                group, m["ours"], m["stdlib"], m["limit"],
+                _fmt(ratio(m["ours"], m["stdlib"]))))
+    else:
+        lines.append("Memory per entry: not measurable here (no tracemalloc, "
+                     "no sys.getsizeof); ours and the stdlib store the same "
+                     "plain dict/set of the same reference objects.")
+    lines.append("")
+    lines.append("Scaling, ns per entry (*snapshot*: the one C-level "
+                 "`data.copy()` our iteration takes):")
+    lines.append("")
+    lines.append("| container | operation | entries | ours | stdlib | limit "
+                 "| ours/stdlib | snapshot |")
+    lines.append("|---|---|--:|--:|--:|--:|--:|--:|")
+    for group, op, size, times, snapshot in result["scaling"]:
+        lines.append("| %s | %s | 10^%d | %s | %s | %s | %s | %s |" % (
+            group, op, round(math.log10(size)), _ns(times["ours"]),
+            _ns(times["stdlib"]), _ns(times["limit"]),
+            _fmt(ratio(times["ours"], times["stdlib"])), _ns(snapshot)))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv):
+    quick = "--quick" in argv
+    result = measure(quick)
+    text = markdown(result)
+    print(text)
+    if "--json" in argv:
+        with open(argv[argv.index("--json") + 1], "w") as f:
+            json.dump(result, f)
+    if "--markdown" in argv:
+        with open(argv[argv.index("--markdown") + 1], "w") as f:
+            f.write("# Benchmarks\n\n" + text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,37 @@
+"""The stubs of backports.weakref.extras name every public name, and the
+module's __all__ is complete."""
+from __future__ import absolute_import
+
+import io
+import os
+
+import pytest
+
+import backports.weakref
+import backports.weakref.extras as extras
+from support import PY2
+
+STUB = os.path.join(os.path.dirname(extras.__file__), "__init__.pyi")
+
+
+def test_all_is_complete_and_apart_from_the_mirror():
+    public = set(name for name in dir(extras) if not name.startswith("_"))
+    public.discard("absolute_import")     # the __future__ import
+    assert set(extras.__all__) == public
+    for name in extras.__all__:
+        assert not hasattr(backports.weakref, name), name
+        assert getattr(extras, name).__module__ == "backports.weakref.extras"
+
+
+@pytest.mark.skipif(PY2, reason="the stubs use Python 3 syntax")
+def test_stub_defines_every_public_name():
+    import ast
+    with io.open(STUB, encoding="utf-8") as stub:
+        tree = ast.parse(stub.read())
+    defined = set()
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign):
+            defined.update(target.id for target in node.targets)
+    assert set(extras.__all__) <= defined

@@ -1,0 +1,223 @@
+"""What must hold without a GIL (free-threaded CPython 3.13t), tested on every
+interpreter: finalize's registry, WeakMethod and the weak containers' removal
+callbacks hammered from several threads at once, and, on a free-threaded
+build, that importing us leaves the GIL off.
+
+The thread churn of the containers is tests/test_stress_threads.py; these
+tests aim at the other shared state. Their length and thread count follow
+BACKPORTS_WEAKREF_STRESS_SECONDS and BACKPORTS_WEAKREF_STRESS_THREADS (the
+matrix raises both for 3.13t).
+"""
+from __future__ import absolute_import
+
+import gc
+import os
+import subprocess
+import sys
+import sysconfig
+import threading
+import time
+import traceback
+
+import pytest
+
+from backports import weakref
+from support import JYTHON, PYPY, collect_until
+
+FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+SECONDS = float(os.environ.get("BACKPORTS_WEAKREF_STRESS_SECONDS") or
+                (1.0 if JYTHON or PYPY else 0.5))
+THREADS = int(os.environ.get("BACKPORTS_WEAKREF_STRESS_THREADS") or 4)
+JOIN_TIMEOUT = 120.0
+
+
+class Unraisable(object):
+    """Collects what callbacks raise (sys.unraisablehook, 3.8+)."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __enter__(self):
+        self.old = getattr(sys, "unraisablehook", None)
+        if self.old is not None:
+            sys.unraisablehook = self.hook
+        return self
+
+    def hook(self, info):
+        self.seen.append("%s: %s" % (info.exc_type.__name__, info.exc_value))
+
+    def __exit__(self, *exc_info):
+        if self.old is not None:
+            sys.unraisablehook = self.old
+
+
+def run_threads(target, count=THREADS):
+    """Run target(number) in *count* threads started together; return the
+    tracebacks they raised."""
+    errors = []
+    barrier = threading.Event()
+
+    def wrapper(number):
+        barrier.wait()
+        try:
+            target(number)
+        except BaseException:
+            errors.append(traceback.format_exc())
+
+    threads = [threading.Thread(target=wrapper, args=(number,))
+               for number in range(count)]
+    for thread in threads:
+        thread.start()
+    barrier.set()
+    for thread in threads:
+        thread.join(JOIN_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a thread hangs"
+    return errors
+
+
+class Target(object):
+    def method(self, value):
+        return value
+
+
+@pytest.mark.skipif(not FREE_THREADED, reason="not a free-threaded build")
+def test_importing_us_leaves_the_gil_off():
+    # Without PYTHON_GIL=0, an extension module not declared free-threading
+    # safe would switch the GIL back on at import: we must not be one.
+    env = dict(os.environ)
+    env.pop("PYTHON_GIL", None)
+    env["PYTHONPATH"] = os.pathsep.join(entry for entry in sys.path if entry)
+    code = ("import sys, backports.weakref, backports.weakref.extras; "
+            "print(sys._is_gil_enabled())")
+    out = subprocess.check_output([sys.executable, "-c", code], env=env)
+    assert out.decode().strip() == "False"
+    assert not sys._is_gil_enabled()
+
+
+@pytest.mark.skipif(not hasattr(weakref, "finalize"), reason="no finalize")
+def test_finalizers_made_called_and_detached_from_many_threads():
+    # finalize keeps every live finalizer in one class-level registry that
+    # all threads add to and remove from.
+    calls = [0] * THREADS
+    deadline = time.time() + SECONDS
+    made = [0] * THREADS
+
+    lock = threading.Lock()
+
+    def count(number):
+        # A callback runs in whichever thread drops the last reference.
+        with lock:
+            calls[number] += 1
+
+    def work(number):
+        keep = []
+        while time.time() < deadline:
+            obj = Target()
+            f = weakref.finalize(obj, count, number)
+            made[number] += 1
+            step = made[number] % 4
+            if step == 0:
+                f()                          # called by hand
+                assert not f.alive
+            elif step == 1:
+                assert f.detach() is not None    # never runs
+                count(number)
+            elif step == 2:
+                keep.append(obj)             # dies below, at the end
+            del obj                          # step 3: dies now
+            if len(keep) > 50:
+                del keep[:]
+
+    with Unraisable() as unraisable:
+        errors = run_threads(work)
+        collect_until(lambda: sum(calls) == sum(made))
+    assert errors == []
+    assert unraisable.seen == []
+    assert calls == made
+    print("finalize: %d finalizers, %d threads, %.1f s"
+          % (sum(made), THREADS, SECONDS))
+
+
+@pytest.mark.skipif(not hasattr(weakref, "WeakMethod"), reason="no WeakMethod")
+def test_weak_methods_shared_between_threads_while_their_objects_die():
+    shared = [Target() for _ in range(64)]
+    methods = [weakref.WeakMethod(obj.method) for obj in shared]
+    deadline = time.time() + SECONDS
+    operations = [0] * THREADS
+
+    def work(number):
+        while time.time() < deadline:
+            for index, method in enumerate(methods):
+                bound = method()
+                if bound is not None:
+                    assert bound(index) == index
+                    if number == 0 and index % 2:
+                        shared[index] = None     # dies while others look
+                else:
+                    assert method() is None
+                other = Target()
+                assert weakref.WeakMethod(other.method) == \
+                    weakref.WeakMethod(other.method)
+                hash(weakref.WeakMethod(other.method))
+                assert method == method
+                operations[number] += 1
+            if number == 0:
+                shared[:] = [Target() for _ in shared]
+                methods[:] = [weakref.WeakMethod(obj.method)
+                              for obj in shared]
+
+    with Unraisable() as unraisable:
+        errors = run_threads(work)
+    assert errors == []
+    assert unraisable.seen == []
+    print("WeakMethod: %d operations, %d threads, %.1f s"
+          % (sum(operations), THREADS, SECONDS))
+
+
+@pytest.mark.parametrize("kind", ["WeakValueDictionary",
+                                  "WeakKeyDictionary", "WeakSet"])
+def test_entries_dying_in_many_threads_at_once_all_leave(kind):
+    # Each thread fills the one container, then drops its objects at the
+    # same moment as the others: the removal callbacks run concurrently.
+    container = getattr(weakref, kind)()
+    rounds = [0] * THREADS
+    deadline = time.time() + SECONDS
+    gate = threading.Barrier(THREADS) if hasattr(threading, "Barrier") else None
+
+    def work(number):
+        while True:
+            objects = [Target() for _ in range(100)]
+            for index, obj in enumerate(objects):
+                if kind == "WeakValueDictionary":
+                    container[(number, index)] = obj
+                elif kind == "WeakKeyDictionary":
+                    container[obj] = (number, index)
+                else:
+                    container.add(obj)
+            obj = None
+            if gate is not None:
+                gate.wait(JOIN_TIMEOUT)
+            del objects[:]                 # all die now, in every thread
+            if number == 0:
+                gc.collect()
+            rounds[number] += 1
+            if gate is None:                   # Python 2: no Barrier
+                if time.time() >= deadline:
+                    return
+                continue
+            # All threads stop after the same round, as thread 0 says.
+            if number == 0:
+                stop_flag[0] = time.time() >= deadline
+            gate.wait(JOIN_TIMEOUT)
+            if stop_flag[0]:
+                return
+
+    stop_flag = [False]
+    with Unraisable() as unraisable:
+        errors = run_threads(work)
+        collect_until(lambda: len(container) == 0 and not container.data)
+    assert errors == []
+    assert unraisable.seen == []
+    assert list(container) == []
+    print("%s: %d rounds of %d x 100 deaths, %.1f s"
+          % (kind, min(rounds), THREADS, SECONDS))

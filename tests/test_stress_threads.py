@@ -1,0 +1,195 @@
+"""Thread churn: several threads insert, delete, kill, look up, iterate, copy
+and collect on the same three weak containers for a bounded time. Afterwards
+every live object is present, no dead entry remains once collected, len() is
+exact, and no thread (nor any weakref callback) raised.
+
+The default suite runs a short churn; ``python tools/soak.py --seconds 300
+--threads 16`` runs the same one for minutes.
+"""
+from __future__ import absolute_import
+
+import gc
+import random
+import sys
+import threading
+import traceback
+
+from containers_impl import Obj, weakref
+from support import JYTHON, PYPY, collect_until
+
+SECONDS = 3.0 if JYTHON or PYPY else 1.5
+THREADS = 4
+JOIN_TIMEOUT = 60.0
+
+
+class Churn(object):
+    """The shared containers, each thread's own live objects, and what went
+    wrong. ``run()`` churns; ``verify()`` checks the end state."""
+
+    def __init__(self, threads, seed=0):
+        self.values = weakref.WeakValueDictionary()   # (thread, n) -> obj
+        self.keys = weakref.WeakKeyDictionary()       # obj -> (thread, n)
+        self.members = weakref.WeakSet()
+        self.live = [{} for _ in range(threads)]      # per thread: key -> obj
+        self.operations = [0] * threads
+        self.errors = []
+        self.seed = seed
+        self.stop = threading.Event()
+
+    def worker(self, number):
+        rng = random.Random(self.seed * 1000 + number)
+        live = self.live[number]
+        counter = 0
+        steps = 0
+        try:
+            while not self.stop.is_set():
+                # A collection costs tens of ms in a test process: rare.
+                operation = rng.randrange(200)
+                if operation < 60:
+                    counter += 1
+                    self.insert(live, (number, counter))
+                elif operation < 80 and live:
+                    self.delete(live, rng.choice(sorted(live)))
+                elif operation < 110 and live:
+                    del live[rng.choice(sorted(live))]     # kill
+                elif operation < 140:
+                    self.iterate()
+                elif operation < 160:
+                    self.copy()
+                elif operation < 175:
+                    self.contend(("shared", rng.randrange(4)))
+                elif operation == 175:
+                    gc.collect()
+                else:
+                    self.lookup(live)
+                steps += 1
+        except BaseException:
+            self.errors.append("thread %d: %s" % (number,
+                                                  traceback.format_exc()))
+        finally:
+            self.operations[number] = steps
+
+    def insert(self, live, key):
+        obj = Obj(key)
+        live[key] = obj
+        self.values[key] = obj
+        self.keys[obj] = key
+        self.members.add(obj)
+
+    def delete(self, live, key):
+        obj = live.pop(key)
+        del self.values[key]
+        del self.keys[obj]
+        self.members.remove(obj)
+
+    def contend(self, key):
+        """Every thread sets and pops the same few keys, whose values
+        nobody else holds: whatever comes back is a live, right value."""
+        obj = Obj(key)
+        got = self.values.setdefault(key, obj)
+        assert got is not None and got.value == key
+        got = self.values.get(key)
+        assert got is None or got.value == key
+        popped = self.values.pop(key, None)
+        assert popped is None or popped.value == key
+        self.members.add(obj)
+        self.members.discard(obj)
+
+    def iterate(self):
+        for key, obj in self.values.items():
+            assert obj.value == key
+        for obj, key in self.keys.items():
+            assert obj.value == key
+        for obj in self.members:
+            assert isinstance(obj, Obj)
+
+    def copy(self):
+        for key, obj in self.values.copy().items():
+            assert obj.value == key
+        for obj, key in self.keys.copy().items():
+            assert obj.value == key
+        assert all(isinstance(obj, Obj) for obj in self.members.copy())
+
+    def lookup(self, live):
+        for key, obj in list(live.items())[:5]:
+            assert self.values[key] is obj
+            assert self.keys[obj] == key
+            assert obj in self.members
+        assert len(self.values) >= len(live)
+
+    def run(self, seconds):
+        threads = [threading.Thread(target=self.worker, args=(number,))
+                   for number in range(len(self.live))]
+        for thread in threads:
+            thread.daemon = True
+            thread.start()
+        self.stop.wait(seconds)
+        self.stop.set()
+        for thread in threads:
+            thread.join(JOIN_TIMEOUT)
+            assert not thread.is_alive(), "a churning thread hangs"
+
+    def verify(self):
+        assert not self.errors, "\n".join(self.errors)
+        expected = {}
+        for live in self.live:
+            expected.update(live)
+        collect_until(lambda: len(self.values) == len(expected)
+                      and len(self.keys) == len(expected)
+                      and len(self.members) == len(expected))
+        # The shared keys' values are dead: their entries must be gone.
+        assert sorted(self.values) == sorted(expected)
+        for key, obj in expected.items():
+            assert self.values[key] is obj
+            assert self.keys[obj] == key
+        assert sorted(map(id, self.keys)) == sorted(map(id, expected.values()))
+        assert (sorted(map(id, self.members))
+                == sorted(map(id, expected.values())))
+        return len(expected)
+
+
+class UnraisableRecorder(object):
+    """Records what weakref callbacks raise where sys.unraisablehook exists
+    (3.8+); elsewhere such errors go to stderr, which the test checks."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __enter__(self):
+        self.previous = getattr(sys, "unraisablehook", None)
+        if self.previous is not None:
+            sys.unraisablehook = self.seen.append
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.previous is not None:
+            sys.unraisablehook = self.previous
+
+
+def churn(seconds, threads, seed=0):
+    """Run one churn; return (operations, objects live at the end,
+    unraisable errors)."""
+    state = Churn(threads, seed)
+    interval = getattr(sys, "getswitchinterval", None)
+    if interval is not None:   # switch threads often: more interleavings
+        previous = interval()
+        sys.setswitchinterval(1e-4)
+    try:
+        with UnraisableRecorder() as unraisable:
+            state.run(seconds)
+            survivors = state.verify()
+    finally:
+        if interval is not None:
+            sys.setswitchinterval(previous)
+    return sum(state.operations), survivors, unraisable.seen
+
+
+def test_thread_churn(capsys, record_property):
+    operations, survivors, unraisable = churn(SECONDS, THREADS)
+    assert not unraisable, unraisable
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "Exception" not in err, err
+    assert operations > THREADS * 100
+    record_property("load", "thread churn: %d operations, %d threads, "
+                    "%.1f s, %d objects live at the end"
+                    % (operations, THREADS, SECONDS, survivors))
