@@ -51,25 +51,40 @@ else:
     _items = dict.items
     _values = dict.values
 
-if _compat.HAS_DELITEM_IF_VALUE_IS:
-    from __pypy__ import delitem_if_value_is
-else:
-    def delitem_if_value_is(data, key, value):
-        """Delete ``data[key]`` if it is *value*.
+if _compat.DICT_POP_CAN_RACE:
+    import threading
 
-        No atomic compare-and-delete here: pop, then put back whatever
-        newer value another thread stored in the meantime.
-        """
-        found = data.pop(key, None)
-        try:
-            found
-        except NameError:
-            # Jython's pop() looks, then removes: when another thread
-            # removed the key in between, it returns Java's null, which
-            # reads as an unbound name. Then there is nothing to put back.
-            return
-        if found is not None and found is not value:
-            data.setdefault(key, found)
+    # Every pop of an entry goes through this lock, so two never race.
+    _pop_lock = threading.Lock()
+
+    # The lock is bound as a default: callbacks may run at shutdown, with
+    # module globals gone (bpo-29519).
+    def pop_ref(data, key, _lock=_pop_lock):
+        with _lock:
+            return data.pop(key)
+
+    def delitem_if_value_is(data, key, value, _lock=_pop_lock):
+        """Delete ``data[key]`` if it is *value*, leaving a newer value be."""
+        with _lock:
+            if data.get(key) is value:
+                try:
+                    del data[key]
+                except KeyError:
+                    pass
+else:
+    pop_ref = dict.pop
+    if _compat.HAS_DELITEM_IF_VALUE_IS:
+        from __pypy__ import delitem_if_value_is
+    else:
+        def delitem_if_value_is(data, key, value):
+            """Delete ``data[key]`` if it is *value*.
+
+            No atomic compare-and-delete here: pop, then put back whatever
+            newer value another thread stored in the meantime.
+            """
+            found = data.pop(key, None)
+            if found is not None and found is not value:
+                data.setdefault(key, found)
 
 if _compat.HAS_REMOVE_DEAD_WEAKREF:
     from _weakref import _remove_dead_weakref
@@ -269,7 +284,7 @@ class WeakValueDictionary(_MutableMapping):
 
     def pop(self, key, *args):
         try:
-            o = self.data.pop(key)()
+            o = pop_ref(self.data, key)()
         except KeyError:
             o = None
         if o is None:
