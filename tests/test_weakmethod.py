@@ -2,7 +2,6 @@
 from __future__ import absolute_import
 
 import re
-import sys
 import weakref as stdlib_weakref
 
 import pytest
@@ -232,15 +231,6 @@ def test_argument_errors_are_314s(args, kwargs, message):
     with pytest.raises(TypeError) as info:
         weakref.WeakMethod(*args, **kwargs)
     assert str(info.value) == message
-
-
-def test_native_where_the_interpreter_already_matches_314():
-    native = getattr(stdlib_weakref, "WeakMethod", None)
-    if sys.version_info >= (3, 10) and not PYPY:
-        assert weakref.WeakMethod is native
-    else:
-        assert weakref.WeakMethod is not native
-        assert weakref.WeakMethod.__module__ == "backports.weakref"
 
 
 if PY2:
