@@ -60,6 +60,12 @@ REF_EQ_DISPATCHES_TO_SUBCLASS = JYTHON
 # itself, not its referent as CPython does.
 REF_SUBCLASS_HASH_IS_IDENTITY = JYTHON
 
+# ref.__init__ refuses keywords in 3.14's words ("ref() takes no keyword
+# arguments") from CPython 3.7; 2.7 and 3.6 say "does not take", PyPy names
+# the keyword, Jython accepts it.
+REF_INIT_REFUSES_KEYWORDS_AS_314 = (sys.version_info >= (3, 7) and not PYPY
+                                    and not JYTHON)
+
 # Python 2's unbound methods have __self__ None and __func__ set; 3.x has no
 # unbound methods (they are plain functions).
 UNBOUND_METHODS_EXIST = PY2

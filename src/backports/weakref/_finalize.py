@@ -35,21 +35,35 @@ def _split_init_arguments(args):
 
 if HAS_NATIVE_FINALIZE:
 
-    class finalize(_stdlib.finalize):
-        __doc__ = _stdlib.finalize.__doc__
+    _Native = _stdlib.finalize
+
+    class finalize(_Native):
+        __doc__ = _Native.__doc__
         __module__ = "backports.weakref"
         __slots__ = ()
 
         def __init__(*args, **kwargs):
             if len(args) < 3:
                 _split_init_arguments(args)  # raises 3.14's error
-            # The stdlib's __init__ would take keywords named obj or func as
-            # its own, so it gets none and the callback's are filled in after.
-            _native_init(*args)
-            if kwargs:
-                args[0]._registry[args[0]].kwargs = kwargs
-
-    _native_init = _stdlib.finalize.__init__
+            # What the stdlib's __init__ does, done here: calling it would
+            # cost a second frame per finalizer, and it would take keywords
+            # named obj or func as its own, where 3.14 passes them on.
+            # Attributes are looked up on self, as 3.14 does, and set on the
+            # stdlib's class, whose _exitfunc reads them.
+            self = args[0]
+            if not self._registered_with_atexit:
+                # Two threads may both register: _exitfunc is idempotent.
+                register_exit_hook(self._exitfunc)
+                _Native._registered_with_atexit = True
+            info = self._Info()
+            info.weakref = _stdlib.ref(args[1], self)
+            info.func = args[2]
+            info.args = args[3:]
+            info.kwargs = kwargs or None
+            info.atexit = True
+            info.index = next(self._index_iter)
+            self._registry[self] = info
+            _Native._dirty = True
 
 else:
 

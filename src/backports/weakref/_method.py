@@ -13,6 +13,7 @@ from ._arguments import (missing_positional, multiple_values,
                          too_many_positional, unexpected_keyword)
 from ._compat import (HAS_NATIVE_WEAKMETHOD, METHODS_RECORD_CLASS,
                       REF_EQ_DISPATCHES_TO_SUBCLASS,
+                      REF_INIT_REFUSES_KEYWORDS_AS_314,
                       REF_SUBCLASS_HASH_IS_IDENTITY,
                       REF_SUBCLASS_REPR_IS_GENERIC, UNBOUND_METHODS_EXIST,
                       ref_repr)
@@ -61,16 +62,8 @@ def _parse_new_arguments(args, kwargs):
     return values["cls"], values["meth"], values.get("callback")
 
 
-def _split_bound_method(meth):
-    """(instance, function) of a bound method, or None for anything else."""
-    try:
-        instance = meth.__self__
-        function = meth.__func__
-    except AttributeError:
-        return None
-    if UNBOUND_METHODS_EXIST and instance is None:
-        return None  # Python 2's unbound method: nothing to reference
-    return instance, function
+# What __new__ finds when *meth* has no __self__ or __func__.
+_NOT_A_METHOD = object()
 
 
 class WeakMethod(_Base):
@@ -89,12 +82,18 @@ class WeakMethod(_Base):
             callback = args[2] if len(args) == 3 else None
         else:
             cls, meth, callback = _parse_new_arguments(args, kwargs)
-        parts = _split_bound_method(meth)
-        if parts is None:
+        # Inlined rather than a helper: this is every creation's path.
+        try:
+            instance = meth.__self__
+            function = meth.__func__
+        except AttributeError:
+            instance = function = _NOT_A_METHOD
+        if instance is _NOT_A_METHOD or (UNBOUND_METHODS_EXIST and
+                                         instance is None):
+            # Not a bound method (Python 2's unbound one has no instance).
             # Raised outside any except block: no chained context, as 3.14.
             raise TypeError("argument should be a bound method, not {}"
                             .format(type(meth)))
-        instance, function = parts
 
         def on_part_death(_dead, callback=callback):
             # Reached through a weakref to self: a strong one would be a cycle.
@@ -111,11 +110,12 @@ class WeakMethod(_Base):
         self_ref = _ref(self)
         return self
 
-    def __init__(*args, **kwargs):
-        # __new__ did the work; what is left is ref.__init__'s one check,
-        # which 3.14 makes after __new__ accepted the keywords.
-        if kwargs:
-            raise TypeError("ref() takes no keyword arguments")
+    if not REF_INIT_REFUSES_KEYWORDS_AS_314:
+        def __init__(*args, **kwargs):
+            # __new__ did the work; what is left is ref.__init__'s one
+            # check, which 3.14 makes after __new__ accepted the keywords.
+            if kwargs:
+                raise TypeError("ref() takes no keyword arguments")
 
     def __call__(self):
         instance = _ref.__call__(self)

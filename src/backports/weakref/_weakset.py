@@ -327,7 +327,18 @@ class WeakSet(object):
         self.data.clear()
 
     def copy(self):
-        return self.__class__(self)
+        if type(self) is not WeakSet:
+            # As 3.14: a subclass's constructor makes its copies.
+            return self.__class__(self)
+        # The same copy made from the references themselves: no generator
+        # step and no method call per member.
+        new = WeakSet()
+        add, remove = new.data.add, new._remove
+        for itemref in self.data.copy():
+            item = itemref()
+            if item is not None:
+                add(key_ref(item, remove))
+        return new
 
     def pop(self):
         while True:
