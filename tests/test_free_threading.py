@@ -21,6 +21,7 @@ import traceback
 
 import pytest
 
+import containers_impl
 from backports import weakref
 from support import JYTHON, PYPY, collect_until
 
@@ -221,3 +222,52 @@ def test_entries_dying_in_many_threads_at_once_all_leave(kind):
     assert list(container) == []
     print("%s: %d rounds of %d x 100 deaths, %.1f s"
           % (kind, min(rounds), THREADS, SECONDS))
+
+
+@pytest.mark.parametrize("kind", ["WeakValueDictionary",
+                                  "WeakKeyDictionary", "WeakSet"])
+def test_snapshots_taken_while_other_threads_mutate(kind):
+    # Half the threads store and remove entries without pause; the others
+    # iterate every view, each loop starting from a snapshot (a list or a
+    # dict copy) taken while the mutators run: no loop may raise, and every
+    # member it yields is one that was stored. (Before 3.14 the stdlib's
+    # loops raise "changed size during iteration" here.)
+    container = getattr(containers_impl.weakref, kind)()
+    objects = [Target() for _ in range(64)]
+    deadline = time.time() + SECONDS
+    loops = [0] * THREADS
+
+    def mutate(number):
+        step = number
+        while time.time() < deadline:
+            obj = objects[step % 64]
+            gone = objects[(step * 7) % 64]
+            if kind == "WeakValueDictionary":
+                container[step % 64] = obj
+                container.pop((step * 7) % 64, None)
+            elif kind == "WeakKeyDictionary":
+                container[obj] = step
+                container.pop(gone, None)
+            else:
+                container.add(obj)
+                container.discard(gone)
+            step += 1
+
+    def iterate(number):
+        while time.time() < deadline:
+            if kind == "WeakSet":
+                members = list(container) + list(container.copy())
+            else:
+                keys = list(container.keys()) + list(container.copy())
+                values = list(container.values())
+                members = keys + values + [k for k, _ in container.items()]
+            for member in members:
+                assert member in objects or isinstance(member, int)
+            loops[number] += 1
+
+    errors = run_threads(lambda number: (mutate if number % 2 else
+                                         iterate)(number))
+    assert errors == []
+    assert all(loops[number] for number in range(0, THREADS, 2))
+    print("%s: %d snapshot loops beside %d mutating threads, %.1f s"
+          % (kind, sum(loops), THREADS // 2, SECONDS))

@@ -273,7 +273,9 @@ class WeakSet(object):
             self.update(data)
 
     def __iter__(self):
-        for itemref in self.data.copy():
+        # The snapshot is a list: as fast to make as a set copy, and faster
+        # to iterate (no hash table to walk).
+        for itemref in list(self.data):
             item = itemref()
             if item is not None:
                 # Until resumed or closed, the generator holds `item`.
@@ -334,7 +336,7 @@ class WeakSet(object):
         # step and no method call per member.
         new = WeakSet()
         add, remove = new.data.add, new._remove
-        for itemref in self.data.copy():
+        for itemref in list(self.data):
             item = itemref()
             if item is not None:
                 add(key_ref(item, remove))
