@@ -63,7 +63,11 @@ if HAS_NATIVE_FINALIZE:
             info.atexit = True
             info.index = next(self._index_iter)
             self._registry[self] = info
-            _Native._dirty = True
+            if not _Native._dirty:
+                # Stored only when it changes: every store to a class
+                # attribute empties the interpreter's attribute cache for
+                # the class and its subclasses.
+                _Native._dirty = True
 
 else:
 
@@ -111,7 +115,10 @@ else:
             registration.atexit = True
             registration.index = next(finalize._index_iter)
             finalize._registry[self] = registration
-            finalize._dirty = True
+            if not finalize._dirty:
+                # As in the subclass above: a class store empties the
+                # attribute cache, so it is made only when needed.
+                finalize._dirty = True
 
         def __call__(self, _=None):
             """If alive then mark as dead and return func(*args, **kwargs);
