@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import timeit
+from functools import partial
 import weakref as stdlib
 
 from backports import weakref as ours
@@ -43,7 +44,10 @@ else:
 if sys.version_info[0] == 2:
     range = xrange  # noqa: F821 (Python 2 only)
 
-IMPLS = ("ours", "stdlib", "limit")
+# "again": a second, separately loaded copy of the stdlib's own modules,
+# timed against the stdlib as a control. Same code, other classes (and, on
+# PyPy, other JIT traces): its ratio is the noise floor of ours/stdlib.
+IMPLS = ("ours", "stdlib", "limit", "again")
 N = 1000          # entries per container in the per-operation cases
 COPY_N = 10000    # entries in the copy() cases
 
@@ -257,6 +261,30 @@ _copy_case("WeakSet", _ws)
 
 # -- timing -------------------------------------------------------------------
 
+def _load_copy(module, name):
+    """A fresh copy of a stdlib module, run from its source under *name*
+    (inspect finds the source in a jar on Jython, too)."""
+    import inspect
+    import types
+    copy = types.ModuleType(name)
+    exec(compile(inspect.getsource(module), module.__file__, "exec"),
+         copy.__dict__)
+    return copy
+
+
+def stdlib_again():
+    """The stdlib's weak containers, finalize and WeakMethod once more, from
+    separately loaded copies of weakref.py and _weakrefset.py."""
+    import _weakrefset
+    again = _load_copy(stdlib, "_benchmark_weakref_again")
+    # Held by the copy: Python 2 empties a module's globals when the
+    # module object dies, which its WeakSet's methods still read.
+    again.weakrefset_copy = _load_copy(_weakrefset,
+                                       "_benchmark_weakrefset_again")
+    again.WeakSet = again.weakrefset_copy.WeakSet
+    return again
+
+
 def _available(module, needs):
     return needs is None or hasattr(module, needs)
 
@@ -294,7 +322,8 @@ def median(values):
 
 def time_cases(cases, rounds, target):
     """{(case index, impl): [ns per operation, one per round]}, interleaved."""
-    modules = {"ours": ours, "stdlib": stdlib, "limit": None}
+    modules = {"ours": ours, "stdlib": stdlib, "limit": None,
+               "again": stdlib_again()}
     runners, loops, samples = {}, {}, {}
     for index, spec in enumerate(cases):
         for impl in IMPLS:
@@ -307,7 +336,7 @@ def time_cases(cases, rounds, target):
             samples[index, impl] = []
     for rnd in range(rounds):
         for index in range(len(cases)):
-            order = IMPLS[rnd % 3:] + IMPLS[:rnd % 3]
+            order = IMPLS[rnd % 4:] + IMPLS[:rnd % 4]
             for impl in order:
                 if (index, impl) not in runners:
                     continue
@@ -320,12 +349,17 @@ def time_cases(cases, rounds, target):
 
 # -- scaling: iteration and copy from 10^3 to 10^6 entries --------------------
 
+# (container, operation, make, the operation, the snapshot it takes)
 SCALING = [
-    ("WeakValueDictionary", "iteration", _wvd, lambda c: [k for k in c]),
-    ("WeakValueDictionary", "copy()", _wvd, lambda c: c.copy()),
-    ("WeakKeyDictionary", "copy()", _wkd, lambda c: c.copy()),
-    ("WeakSet", "iteration", _ws, lambda c: [x for x in c]),
+    ("WeakValueDictionary", "iteration", _wvd, lambda c: [k for k in c],
+     dict.copy),
+    ("WeakValueDictionary", "copy()", _wvd, lambda c: c.copy(), dict.copy),
+    ("WeakKeyDictionary", "copy()", _wkd, lambda c: c.copy(), dict.copy),
+    ("WeakSet", "iteration", _ws, lambda c: [x for x in c], list),
 ]
+
+
+SCALED = ("ours", "stdlib", "limit")
 
 
 def time_scaling(sizes, rounds):
@@ -334,7 +368,7 @@ def time_scaling(sizes, rounds):
     for size in sizes:
         objs = _objs(size, keep=False)
         reps = max(1, rounds if size <= 10 ** 5 else rounds // 3)
-        for group, op, make, work in SCALING:
+        for group, op, make, work, take_snapshot in SCALING:
             made = {}
             for impl, module in (("ours", ours), ("stdlib", stdlib),
                                  ("limit", None)):
@@ -345,11 +379,12 @@ def time_scaling(sizes, rounds):
             loops = max(1, 10 ** 5 // size)
             per_entry = 1e9 / size / loops
             for rnd in range(reps):
-                for impl in IMPLS[rnd % 3:] + IMPLS[:rnd % 3]:
+                for impl in SCALED[rnd % 3:] + SCALED[:rnd % 3]:
                     container = made[impl]
                     times[impl].append(_time(lambda: work(container), loops)
                                        * per_entry)
-                snapshot.append(_time(data.copy, loops) * per_entry)
+                snapshot.append(_time(partial(take_snapshot, data), loops)
+                                * per_entry)
             rows.append((group, op, size,
                          dict((impl, median(v)) for impl, v in times.items()),
                          median(snapshot)))
@@ -481,11 +516,12 @@ def measure(quick):
                     median(values)
         # Ratios are medians of each round's ratio: the two timings of a
         # round ran side by side, under the same load.
-        for impl in ("stdlib", "limit"):
-            if (index, impl) in samples:
-                times["ours/" + impl] = median([
-                    a / b for a, b in zip(samples[index, "ours"],
-                                          samples[index, impl]) if b] or
+        for top, bottom in (("ours", "stdlib"), ("ours", "limit"),
+                            ("again", "stdlib")):
+            if (index, top) in samples and (index, bottom) in samples:
+                times[top + "/" + bottom] = median([
+                    a / b for a, b in zip(samples[index, top],
+                                          samples[index, bottom]) if b] or
                     [float("nan")])
         rows.append(dict(group=spec["group"], name=spec["name"],
                          per=spec["per"], times=times,
@@ -496,8 +532,9 @@ def measure(quick):
     scaling = time_scaling(sizes, 3 if quick else 7)
     memory, memory_method = memory_per_entry()
     imports = import_times(3 if JYTHON else (7 if quick else 21))
+    import ladders
     return dict(interpreter=interpreter_name(), rounds=rounds, rows=rows,
-                clock=CLOCK,
+                clock=CLOCK, ladders=ladders.measure(quick),
                 scaling=scaling, memory=memory, memory_method=memory_method,
                 imports=imports, quick=quick)
 
@@ -513,19 +550,35 @@ def geometric_mean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
-def summary(result):
-    """(geometric mean of ours/stdlib, worst ratio and its operation)."""
-    ratios = []
+def _compared_rows(result):
+    """Rows with a stdlib to compare with, where ours is not the stdlib's."""
     for row in result["rows"]:
         times = row["times"]
         if "stdlib" in times and times["ours/stdlib"] == times["ours/stdlib"] \
                 and not (row["note"] or "").startswith("ours IS"):
-            ratios.append((times["ours/stdlib"],
-                           "%s %s" % (row["group"], row["name"])))
+            yield row
+
+
+def summary(result):
+    """(geometric mean of ours/stdlib, worst ratio and its operation)."""
+    ratios = [(row["times"]["ours/stdlib"],
+               "%s %s" % (row["group"], row["name"]))
+              for row in _compared_rows(result)]
     if not ratios:
         return None, None, None
     worst = max(ratios)
     return geometric_mean([r for r, _ in ratios]), worst[0], worst[1]
+
+
+def control_summary(result):
+    """(geometric mean, lowest, highest) of the control's again/stdlib over
+    the same rows as summary(): how far identical code strays from 1."""
+    ratios = [row["times"].get("again/stdlib")
+              for row in _compared_rows(result)]
+    ratios = [r for r in ratios if r]
+    if not ratios:
+        return None, None, None
+    return geometric_mean(ratios), min(ratios), max(ratios)
 
 
 def _fmt(value, digits=2):
@@ -549,28 +602,34 @@ def markdown(result, heading="##"):
                  "*limit*: a plain dict/set (strong references) doing the "
                  "same job; for finalize, a `ref` with a callback; for "
                  "WeakMethod, a plain bound-method call. *spread*: "
-                 "(max - min) / median of ours over the rounds. Ratios "
-                 "are medians of each round's ratio." % (result["rounds"],
-                                                         result["clock"]))
+                 "(max - min) / median of ours over the rounds. *control*: "
+                 "a second, separately loaded copy of the stdlib's modules "
+                 "against the stdlib, the same code twice (its distance "
+                 "from 1 is noise). Ratios are medians of each round's "
+                 "ratio." % (result["rounds"], result["clock"]))
     lines.append("")
     lines.append("| container | operation | ours | stdlib | limit | "
-                 "ours/stdlib | ours/limit | spread |")
-    lines.append("|---|---|--:|--:|--:|--:|--:|--:|")
+                 "ours/stdlib | ours/limit | spread | control |")
+    lines.append("|---|---|--:|--:|--:|--:|--:|--:|--:|")
     for row in result["rows"]:
         t = row["times"]
         stdlib_cell = _ns(t.get("stdlib"))
         if row["note"]:
             stdlib_cell = "%s (%s)" % (stdlib_cell, row["note"]) \
                 if "stdlib" in t else row["note"]
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             row["group"], row["name"], _ns(t.get("ours")), stdlib_cell,
             _ns(t.get("limit")), _fmt(t.get("ours/stdlib")),
             _fmt(t.get("ours/limit")),
-            _fmt(t.get("ours_spread"))))
+            _fmt(t.get("ours_spread")), _fmt(t.get("again/stdlib"))))
     lines.append("")
     lines.append("Geometric mean of ours/stdlib: **%s**; highest: %s (%s). "
                  "Operations where ours is the stdlib's object are left out."
                  % (_fmt(gmean), _fmt(worst), worst_name))
+    control = control_summary(result)
+    if control[0] is not None:
+        lines.append("The control over the same operations: geometric mean "
+                     "%s, from %s to %s." % tuple(_fmt(c) for c in control))
     lines.append("")
     imports = result["imports"]
     lines.append("Import, median (min) of fresh processes, bytecode cached: "
@@ -599,7 +658,7 @@ def markdown(result, heading="##"):
                      "plain dict/set of the same reference objects.")
     lines.append("")
     lines.append("Scaling, ns per entry (*snapshot*: the one C-level "
-                 "`data.copy()` our iteration takes):")
+                 "copy our iteration takes, `dict.copy()` or `list()`):")
     lines.append("")
     lines.append("| container | operation | entries | ours | stdlib | limit "
                  "| ours/stdlib | snapshot |")
@@ -610,6 +669,9 @@ def markdown(result, heading="##"):
             _ns(times["stdlib"]), _ns(times["limit"]),
             _fmt(ratio(times["ours"], times["stdlib"])), _ns(snapshot)))
     lines.append("")
+    if result.get("ladders"):
+        import ladders
+        lines.append(ladders.markdown(result["ladders"]))
     return "\n".join(lines)
 
 

@@ -84,109 +84,118 @@ in one process, interleaved round by round so machine drift cancels out.
 `python3 benchmarks/run_all.py` runs it on every interpreter and writes
 this page. Ratios below 1 mean ours is faster.
 
-The numbers below were taken on a shared 2-core machine with a load
-average near 10 (other test suites were running). To keep that out of the
-ratios, each sample measures the process's CPU time (wall-clock on
-Jython), each round times ours, the stdlib and the limit side by side in a
-rotating order, and a ratio is the median of the per-round ratios. Even
-so, the *spread* column shows rows moving by half their value between
-rounds: treat differences under about 10% as noise. Where ours *is* the
-stdlib's object (finalize and WeakMethod on CPython 3.10+), the measured
-ratio shows that noise directly. CPython 2.7, 3.13 and PyPy ran the full
-suite (15 rounds; scaling up to 10^6 entries); the other interpreters ran
-`--quick` (5 rounds, 3 on Jython; scaling up to 10^5).
+How to read the figures:
+
+* Each sample is the process's CPU time (wall-clock on Jython, whose clock
+  ticks in milliseconds), with CPython's cyclic collector paused while it
+  runs, as `timeit` does; a ratio is the median of the per-round ratios.
+* The *control* column times a second, separately loaded copy of the
+  stdlib's own `weakref.py` and `_weakrefset.py` against the stdlib: the
+  same code twice. Its distance from 1 is what noise alone does to a ratio.
+  On CPython it stays within 0.97-1.05; on PyPy identical code ranges from
+  0.63 to 1.22 (the JIT compiles each class's traces and each collection
+  lands where it lands), so PyPy ratios near 1 mean "the same".
+* Under each interpreter's table, the *ladders* (`benchmarks/ladders.py`)
+  break the slowest operations into their pieces: the profile used to
+  decide what to change.
+* CPython 2.7, 3.13 and PyPy ran the full suite (15 rounds; scaling up to
+  10^6 entries); the other interpreters ran `--quick` (5 rounds, 3 on
+  Jython; scaling up to 10^5). Measured on a 2-core machine with nothing
+  else running but, at times, one test process.
 
 Targets (issue 5), on CPython 2.7, 3.13 and PyPy: geometric mean of
 ours/stdlib at most 0.80, no operation above 1.05, memory per entry no
-larger than the stdlib's, import at most 2 ms. See the summary for where
-they are met and the notes after it for where they are not, and why.
+larger than the stdlib's, import at most 2 ms. The notes below the summary
+say where they are met and, where not, why.
 """
 
 NOTES = """\
 ## Where the time goes, and what was changed
 
-Profiled with cProfile and micro-benchmarks (`timeit`) on CPython 2.7,
-3.13 and PyPy; changes made in `src/`:
+Profiled with the ladders (a profile by subtraction: for operations of a
+few hundred nanoseconds a tracing profiler costs more than the work it
+traces), cProfile for the Python-level calls, and `timeit` for the
+alternatives. Changes made in `src/`, each measured before it stayed:
 
 * **Storing a value** (`WeakValueDictionary` set, update, copy, churn):
   `KeyedRef`'s `__new__` and `__init__` are Python code, two frames and a
   `super()` call per entry. Ours makes the same `KeyedRef` with `ref`'s C
-  `__new__` and one slot store: same type, same `key`, same callback.
+  `__new__` and one slot store: same type, same `key`, same callback
+  (0.42 of the stdlib's set on 2.7 and 3.13; copy 0.33).
 * **Missing keys** (`get`, `in` on `WeakValueDictionary`): a lookup with
-  `dict.get` instead of catching `KeyError`; raising costs more than the
-  lookup.
-* **WeakSet construction** (`copy()`, union, intersection): `update()`
-  inlines `add()` unless a subclass overrides `add`, which then still sees
-  every element, as in 3.14.
-* **WeakMethod** (2.7, 3.6-3.9, PyPy): the common call shapes skip
-  argument parsing.
+  `dict.get` instead of catching `KeyError` (0.21).
+* **Snapshots**: a loop that needs only keys, values or members walks a
+  `list()` of them (made in one C call, as fast as a copy, and walked
+  about 3 ns per entry faster than a set or dict on CPython); a loop that
+  needs key and value pairs walks a `dict.copy()`, as a list of pairs costs
+  a tuple per entry.
+* **WeakSet construction** (`copy()`, union, intersection): `copy()` builds
+  from the references, and `update()` inlines `add()` unless a subclass
+  overrides `add`, which then still sees every member, as in 3.14.
+* **finalize** (2.7, 3.6-3.9, PyPy): registers itself in one frame, and
+  stores the class-level `_dirty` flag only when it changes: each store
+  to a class attribute empties the attribute cache of the class and its
+  subclasses (creation: 1138 to 923 ns on 3.6, 950 to 806 on 3.9, 1051 to
+  896 on 2.7).
+* **WeakMethod** (2.7, 3.6-3.9, PyPy): the common call shapes skip argument
+  parsing, and 3.7-3.9 keep `ref`'s C `__init__`.
 * **Import**: the ABCs come from `_collections_abc` (`_abcoll` on Python
   2), which `weakref` has already loaded, not from `collections` (about
   1 ms).
 
-What is left is the work itself, the same in ours and in the stdlib: a
-`ref` created per stored entry, a Python-level method call per operation
-(the limit column has neither), and a generator step per entry when
-iterating. Tried and rejected: iterating through C-level pipelines
-(`itertools.compress` over `map(ref.__call__, ...)` with `operator.is_not`)
-in place of the generators: slower everywhere (CPython 3.13 keys: 78-88 ns
-per entry against 42; 2.7: 168-197 against 110; PyPy: 81-100 against 17),
-because calling a `ref` through its slot wrapper costs more than a
-generator step.
+Tried and rejected: iterating through C-level pipelines
+(`itertools.compress` over `map(ref.__call__, ...)`) instead of the
+generators: slower everywhere (CPython 3.13 keys: 78-88 ns per entry
+against 42; 2.7: 153-197 against 117), because calling a `ref` through its
+slot wrapper costs more than a generator step. Building the keys eagerly
+into a list (no generator step) would yield keys whose values die during
+the loop, which 3.14 skips: a change of semantics, not made.
 
-Targets, as measured for this page (see each interpreter's table):
+## Targets
 
-* **CPython 2.7**: geometric mean 0.78, met; memory 1.00, met; import
-  1.0 ms, met. Above 1.05: `WeakValueDictionary` iteration (below) and
-  `WeakSet` iteration (about 1.07: the snapshot).
-* **CPython 3.13**: geometric mean 0.79, met; memory 1.00, met; import
-  1.3 ms, met. Above 1.05: `WeakSet` copy() (1.11) and iteration (1.06).
-  Both iterate the snapshot; apart from it, 3.13's code is line for line
-  ours (`copy()` is `self.__class__(self)` in both). A quick run measured
-  the same two rows at 0.95 and 1.05: they sit at the noise level.
-* **PyPy**: geometric mean 0.82, just short; memory not measurable (same
-  structures). Above 1.05: `WeakKeyDictionary` get and `WeakSet` `in`
-  (1.20 each) and finalize create + detach (1.18). The first two run the
-  stdlib's exact code (`self.data[ref(key)]`, `ref(item) in self.data`),
-  and the neighbouring `k in d` row, also the same code, came out at 0.67:
-  these are JIT trace differences between two classes, not work we add.
-  finalize's row has a spread of 9 (the JIT compiling mid-run).
-  Import: 2.8 ms at best, 12 ms median, under a load average near 10.
-
-* **Jython** (not a target): ours is several times slower (geometric mean
-  about 7, wall-clock with millisecond ticks, so noisy). Jython's own weak
-  containers are Java maps; ours are Python code on Python dicts, and weak
-  keys and WeakSet members go through the Python-level `_KeyRef` because
-  Jython's dicts compare refs by identity. Not profiled further yet.
+* **CPython 2.7**: geometric mean **0.76**, met; memory 1.00, met; import
+  0.66 ms, met. One operation above 1.05: `WeakValueDictionary` iteration,
+  2.38 (below). `WeakSet` iteration is at 1.05.
+* **CPython 3.13**: geometric mean **0.74**, met; memory 1.00, met; import
+  0.78 ms, met; no operation above 1.05 (the highest, `WeakValueDictionary`
+  `items()`, is at 1.05: the `dict.copy()` snapshot, 2.2 ns of 43 per
+  entry, which 3.14 takes as well).
+* **PyPy**: geometric mean **0.93** against a control of 0.98, not met;
+  memory not measurable (same structures); import 2.0 ms (median), at the
+  limit. Rows above 1.05 sit inside the range of the control (0.63-1.22).
+  Where the stdlib does work ours does not (storing values, churn, set
+  operations, finalize, WeakMethod, `WeakKeyDictionary.copy()`), ours is
+  0.54-0.93 of it. Everywhere else both run the same operations, which the
+  JIT compiles to the same machine code: the ladders show a weak key
+  lookup is 63 ns of which 52 are the dict lookup through a fresh `ref`
+  (hashing and comparing by referent), and the method around it 1 ns. No
+  Python code can be faster there than the stdlib's own, so the geometric
+  mean of 0.80 is out of reach on PyPy without giving up semantics.
 
 Known gaps, by construction:
 
-* **CPython 2.7 `WeakValueDictionary` iteration**: 2.7's own `__iter__`
-  is `self.data.iterkeys()`, a C iterator that returns keys whose values
-  are already dead; 3.14 (and ours) check each value and iterate a
-  snapshot, which costs one generator step per entry. That step is the
-  whole difference.
+* **CPython 2.7 `WeakValueDictionary` iteration** (2.38): 2.7's own
+  `__iter__` yields the keys of its dict without looking at the values, so
+  it also yields keys whose values are dead. 3.14 (and ours) skip those,
+  and iterate a snapshot. The ladder prices it: of ours' 44 ns per key,
+  the liveness check `wr()` is 16, the snapshot with key and ref pairs 10,
+  the generator step 13, as in the stdlib. Calling a ref is the cheapest
+  way Python 2 has to tell whether it is alive.
 * **`finalize` and `WeakMethod` on CPython 3.10+** are the stdlib's own
   objects (they already behave as 3.14's): ratio 1 by construction, left
   out of the geometric mean. On 2.7 and Jython there is no stdlib
   `finalize`/`WeakMethod` to compare with.
-* **WeakMethod and finalize on CPython 3.6-3.9 and PyPy** subclass the
-  stdlib's, adding one Python-level call per creation: 3.14's argument
-  rules need it (`finalize`'s positional-only `obj`/`func`, whose keywords
-  go to the callback; WeakMethod's "ref() takes no keyword arguments",
-  which 3.6's and PyPy's own `ref.__init__` word differently). Creating
-  one is therefore 1.2-1.5 times the stdlib's in those rows; the common
-  call shapes already skip argument parsing.
-* **Snapshot iteration** costs one C-level `dict.copy()`/`set.copy()` per
-  loop (the *snapshot* column of the scaling tables), about a fifth of
-  the iteration itself; stdlibs before 3.14 iterate without it, but
-  then raise or skip entries when the container changes during the loop.
-  From 10^5 entries on, the copy no longer fits in the CPU caches and its
-  share grows (16-50 ns per entry on 3.13): iteration then costs the
-  stdlib's plus about the snapshot column, 1.3-1.8 times 3.13's, as it
-  does in 3.14 itself. Per-entry times of iteration and copy stay flat
-  from 10^3 to 10^6 entries (linear in size) but for the same cache effect,
-  which the plain dict/set of the limit column shows too.
+* **WeakMethod on CPython 3.6-3.9** (1.10-1.29, not a target): 3.14's error
+  messages need `__new__` to parse its own arguments (3.6-3.9 word them
+  without the class name), and on 3.6 ref's `__init__` refuses keywords in
+  other words, so a Python-level `__init__` stays there (1.29).
+* **Snapshot iteration** costs one C-level copy per loop (the *snapshot*
+  column of the scaling tables); stdlibs before 3.14 iterate without it,
+  but then raise or skip entries when the container changes during the
+  loop. Per-entry times of iteration and copy stay flat from 10^3 to 10^6
+  entries (linear in size) but for the CPU caches: from 10^5 entries on,
+  the copy no longer fits them and costs 14-40 ns per entry, as it does in
+  3.14 itself; the plain dict/set of the limit column shows the same effect.
 * **Memory** per entry is the stdlib's exactly: both keep one plain
   dict/set of the same reference objects. PyPy and Jython have neither
   `tracemalloc` nor `sys.getsizeof`.
@@ -195,15 +204,19 @@ Known gaps, by construction:
   `pkgutil`, which on 3.x costs more than all of `backports.weakref`. It
   is paid once per process by whichever `backports.*` package comes first,
   and not at all where `pkgutil` is already loaded.
+* **Jython** (not a target): ours is several times slower. Jython's own
+  weak containers are Java maps; ours are Python code on Python dicts, and
+  weak keys and members go through a Python-level `_KeyRef` because
+  Jython's dicts compare refs by identity.
 """
 
 
 def summary_table(results):
     lines = ["## Summary", "",
-             "| interpreter | geometric mean ours/stdlib | highest "
-             "ours/stdlib | import of backports.weakref, ms (min) | "
-             "memory ours/stdlib |",
-             "|---|--:|---|--:|--:|"]
+             "| interpreter | geometric mean ours/stdlib | control "
+             "(geometric mean; range) | highest ours/stdlib | import of "
+             "backports.weakref, ms (min) | memory ours/stdlib |",
+             "|---|--:|--:|---|--:|--:|"]
     for result in results:
         gmean, worst, worst_name = run.summary(result)
         imports = result["imports"]
@@ -213,9 +226,14 @@ def summary_table(results):
             memory = "%.2f" % memory
         else:
             memory = "same structures (not measurable)"
-        lines.append("| %s | %s | %s (%s) | %.2f (%.2f) | %s |" % (
-            result["interpreter"], run._fmt(gmean), run._fmt(worst),
-            worst_name, imports["median"][2], imports["min"][2], memory))
+        control, lowest, highest = run.control_summary(result)
+        control = "%s; %s-%s" % (run._fmt(control), run._fmt(lowest),
+                                 run._fmt(highest)) \
+            if control is not None else "n/a"
+        lines.append("| %s | %s | %s | %s (%s) | %.2f (%.2f) | %s |" % (
+            result["interpreter"], run._fmt(gmean), control,
+            run._fmt(worst), worst_name, imports["median"][2],
+            imports["min"][2], memory))
     lines.append("")
     return "\n".join(lines)
 
