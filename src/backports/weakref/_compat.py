@@ -120,7 +120,8 @@ CAN_FORK = hasattr(__import__("os"), "fork") and not JYTHON
 
 # Jython's dict.pop(key, default) checks for the key, then removes it: when
 # another thread removes it in between, pop returns Java null, which then
-# reads as an unbound local. Pops that can race go through one lock there.
+# reads as an unbound local. Pops that can race go through one lock there,
+# and so do stores that can race the reaper's removal of a dead entry.
 DICT_POP_CAN_RACE = JYTHON
 
 

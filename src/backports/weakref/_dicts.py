@@ -57,8 +57,21 @@ else:
 if _compat.DICT_POP_CAN_RACE:
     import threading
 
-    # Every pop of an entry goes through this lock, so two never race.
-    _pop_lock = threading.Lock()
+    # Every pop of an entry goes through this lock, so two never race, and
+    # so does every store into a WeakValueDictionary: the reaper's removal
+    # of a dead entry checks, then deletes, and a store landing in between
+    # would be deleted with it. Reentrant: a key's __eq__ or __hash__, run
+    # under the lock, may itself use a weak dict.
+    _pop_lock = threading.RLock()
+
+    def _under_pop_lock(method):
+        """*method*, run holding the lock."""
+        def locked(*args, **kwargs):
+            with _pop_lock:
+                return method(*args, **kwargs)
+        locked.__name__ = method.__name__
+        locked.__doc__ = method.__doc__
+        return locked
 
     # The lock is bound as a default: callbacks may run at shutdown, with
     # module globals gone (bpo-29519).
@@ -326,6 +339,12 @@ class WeakValueDictionary(_MutableMapping):
         """A list of the weak references to the values. A reference may be
         dead by the time it is used: check what calling it returns."""
         return list(_values(self.data))
+
+    if _compat.DICT_POP_CAN_RACE:
+        # Stores hold the lock the reaper's removals hold (see _pop_lock).
+        __setitem__ = _under_pop_lock(__setitem__)
+        setdefault = _under_pop_lock(setdefault)
+        update = _under_pop_lock(update)
 
     __ior__ = _ior
     __or__ = _or
