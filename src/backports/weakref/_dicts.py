@@ -49,7 +49,11 @@ _new_ref = ref.__new__
 if _compat.PY2:
     # A snapshot is iterated once: no need for 2.x's list-building items().
     _items = dict.iteritems
-    _values = dict.itervalues
+    # But values() builds its list in one C call, where list(itervalues())
+    # first asks the iterator for a length hint, whose bound method can
+    # start a collection, whose callbacks can let another thread change
+    # the dict mid-snapshot ("dictionary changed size during iteration").
+    _values = dict.values
 else:
     _items = dict.items
     _values = dict.values
