@@ -64,6 +64,12 @@ EXAMPLE_FIXES = [
     ("example08", "    print(value)\n", "    print(value)\nvalue = None\n",
      "the loop variable keeps the last member alive, and which member comes "
      "last depends on addresses"),
+    ("example08",
+     'print("\\nWeakset Values : {}\\n".format([value.name for value in '
+     'weak_set]))\n',
+     'print("\\nWeakset Values : {}\\n".format([value.name for value in '
+     'weak_set]))\nvalue = None\n',
+     "likewise on Python 2, whose list comprehensions leak their variable"),
 ]
 
 
