@@ -95,7 +95,7 @@ How to read the figures:
   On CPython it stays within 0.97-1.05; on PyPy identical code ranges from
   0.62 to 1.21 (the JIT compiles each class's traces and each collection
   lands where it lands), so PyPy ratios near 1 mean "the same"; on Jython,
-  with its coarse clock, from 0.68 to 2.08.
+  with its coarse clock, from 0.61 to 1.05.
 * Under each interpreter's table, the *ladders* (`benchmarks/ladders.py`)
   break the slowest operations into their pieces: the profile used to
   decide what to change.
