@@ -36,29 +36,24 @@ def ladder(title, per):
 ITEMS = dict.iteritems if sys.version_info[0] == 2 else dict.items
 
 
-def _filled(n):
+def _filled(n, group):
+    """The namespace a ladder's loops run in: n objects, ours (``c``) and the
+    stdlib's (``s``) container of *group* holding them, ours' ``data``, and
+    ``ref`` as ours makes its refs (on Jython, weak keys and members are a
+    Python-level stand-in that its dicts compare by referent)."""
     objs = run._objs(n)
-    wvd = [ours.WeakValueDictionary(), stdlib.WeakValueDictionary()]
-    wkd = [ours.WeakKeyDictionary(), stdlib.WeakKeyDictionary()]
-    ws = [ours.WeakSet(), stdlib.WeakSet()]
-    for i, o in enumerate(objs):
-        for d in wvd:
-            d[i] = o
-        for d in wkd:
-            d[o] = i
-        for s in ws:
-            s.add(o)
-    return dict(objs=objs, wvd=wvd, wkd=wkd, ws=ws, items=ITEMS,
-                ref=stdlib.ref, KeyedRef=_dicts.KeyedRef,
-                new_ref=_dicts._new_ref, callback=run.callback,
-                plain=dict((o, o.i) for o in objs))
+    make = dict(wvd=run._wvd, wkd=run._wkd, ws=run._ws)[group]
+    ours_container = make(ours, n, objs)[0]
+    return dict(objs=objs, c=ours_container, s=make(stdlib, n, objs)[0],
+                data=ours_container.data, items=ITEMS,
+                ref=stdlib.ref if group == "wvd" else _weakset.key_ref,
+                KeyedRef=_dicts.KeyedRef, new_ref=_dicts._new_ref,
+                callback=run.callback, plain=dict((o, o.i) for o in objs))
 
 
 @ladder("WeakValueDictionary iteration (`for k in d`)", "entry")
 def wvd_iteration(n):
-    ns = _filled(n)
-    ns.update(data=ns["wvd"][0].data, d=ns["wvd"][0], s=ns["wvd"][1])
-    return ns, [
+    return _filled(n, "wvd"), [
         ("a plain dict: `for k in data`", "for k in data: pass"),
         ("+ key and ref pairs: `for k, wr in items(data)`",
          "for k, wr in items(data): pass"),
@@ -68,16 +63,14 @@ def wvd_iteration(n):
          "for k, wr in items(data.copy()):\n"
          "        if wr() is not None: pass"),
         ("+ a generator step per key: ours, `for k in d`",
-         "for k in d: pass"),
+         "for k in c: pass"),
         ("the stdlib's `for k in d`", "for k in s: pass"),
     ]
 
 
 @ladder("WeakSet iteration", "entry")
 def ws_iteration(n):
-    ns = _filled(n)
-    ns.update(data=ns["ws"][0].data, w=ns["ws"][0], s=ns["ws"][1])
-    return ns, [
+    return _filled(n, "ws"), [
         ("a plain set of refs: `for r in data`", "for r in data: pass"),
         ("(the snapshot as a set copy: `data.copy()`)",
          "for r in data.copy(): pass"),
@@ -85,7 +78,7 @@ def ws_iteration(n):
         ("+ the liveness check: `if r() is not None`",
          "for r in list(data):\n        if r() is not None: pass"),
         ("+ a generator step per member: ours, `for x in w`",
-         "for x in w: pass"),
+         "for x in c: pass"),
         ("the stdlib's `for x in w`", "for x in s: pass"),
     ]
 
@@ -96,13 +89,8 @@ def _lookup_ladder(title, group, lookup):
     set lookup, then the method call around them."""
     @ladder(title, "op")
     def build(n):
-        ns = _filled(n)
-        # Weak keys and members are refs made by key_ref (on Jython, a
-        # Python-level stand-in that its dicts compare by referent).
-        ns.update(data=ns[group][0].data, c=ns[group][0], s=ns[group][1],
-                  ref=_weakset.key_ref)
         by_ref = lookup.format(o="ref(o)", c="data")
-        return ns, [
+        return _filled(n, group), [
             ("a plain dict: `%s`" % lookup.format(o="o", c="plain"),
              "for o in objs: " + lookup.format(o="o", c="plain")),
             ("a ref made and dropped: `ref(o)`", "for o in objs: ref(o)"),
@@ -121,9 +109,7 @@ _lookup_ladder("WeakSet `x in s`", "ws", "{o} in {c}")
 
 @ladder("WeakValueDictionary copy()", "entry")
 def wvd_copy(n):
-    ns = _filled(n)
-    ns.update(data=ns["wvd"][0].data, d=ns["wvd"][0], s=ns["wvd"][1])
-    return ns, [
+    return _filled(n, "wvd"), [
         ("the C-level copy of the refs: `data.copy()`", "data.copy()"),
         ("+ a new KeyedRef per entry, into a new dict",
          "new = {}\n"
@@ -134,16 +120,15 @@ def wvd_copy(n):
          "            r.key = k\n"
          "            new[k] = r"),
         ("+ a new WeakValueDictionary around it: ours, `d.copy()`",
-         "d.copy()"),
+         "c.copy()"),
         ("the stdlib's `d.copy()`", "s.copy()"),
     ]
 
 
 @ladder("WeakValueDictionary set (`d[k] = v`)", "op")
 def wvd_set(n):
-    ns = _filled(n)
-    ns.update(data=ns["wvd"][0].data, d=ns["wvd"][0], s=ns["wvd"][1],
-              remove=ns["wvd"][0]._remove)
+    ns = _filled(n, "wvd")
+    ns["remove"] = ns["c"]._remove
     return ns, [
         ("a plain dict: `plain[o] = o`", "for o in objs: plain[o] = o"),
         ("a ref with a callback made and dropped: `ref(o, remove)`",
@@ -157,7 +142,7 @@ def wvd_set(n):
          "        r = new_ref(KeyedRef, o, remove)\n"
          "        r.key = o.i\n"
          "        data[o.i] = r"),
-        ("+ a method call: ours, `d[k] = o`", "for o in objs: d[o.i] = o"),
+        ("+ a method call: ours, `d[k] = o`", "for o in objs: c[o.i] = o"),
         ("the stdlib's `d[k] = o`", "for o in objs: s[o.i] = o"),
     ]
 
@@ -180,9 +165,7 @@ def measure(quick):
         loops = [run._calibrate(r, target) for r in runners]
         samples = [[] for _ in rungs]
         for rnd in range(rounds):
-            order = list(range(len(rungs)))
-            order = order[rnd % len(order):] + order[:rnd % len(order)]
-            for i in order:
+            for i in run.rotated(list(range(len(rungs))), rnd):
                 elapsed = run._time(runners[i], loops[i])
                 samples[i].append(elapsed / loops[i] / n * 1e9)
         results.append(dict(title=spec["title"], per=spec["per"], rungs=[

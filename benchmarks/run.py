@@ -312,6 +312,13 @@ def _calibrate(run, target):
         loops *= 4
 
 
+def rotated(sequence, by):
+    """*sequence* started at its *by*-th item (modulo its length): each round
+    runs the contenders in another order, so none always goes first."""
+    by %= len(sequence)
+    return sequence[by:] + sequence[:by]
+
+
 def median(values):
     values = sorted(values)
     middle = len(values) // 2
@@ -336,8 +343,7 @@ def time_cases(cases, rounds, target):
             samples[index, impl] = []
     for rnd in range(rounds):
         for index in range(len(cases)):
-            order = IMPLS[rnd % 4:] + IMPLS[:rnd % 4]
-            for impl in order:
+            for impl in rotated(IMPLS, rnd):
                 if (index, impl) not in runners:
                     continue
                 count = loops[index, impl]
@@ -379,7 +385,7 @@ def time_scaling(sizes, rounds):
             loops = max(1, 10 ** 5 // size)
             per_entry = 1e9 / size / loops
             for rnd in range(reps):
-                for impl in SCALED[rnd % 3:] + SCALED[:rnd % 3]:
+                for impl in rotated(SCALED, rnd):
                     container = made[impl]
                     times[impl].append(_time(lambda: work(container), loops)
                                        * per_entry)
