@@ -3,7 +3,8 @@
 The tests run against ``backports.weakref``; with the environment variable
 ``BACKPORTS_WEAKREF_CONTAINERS=stdlib`` they run against the interpreter's
 own ``weakref`` instead, to show what its containers get wrong (CPython 3.13's
-fail the snapshot-iteration tests; 3.14's fail only the gh-74876 ones).
+fail the snapshot-iteration tests; 3.14's also fail the update(**kwargs)
+one; 3.14 and 3.15 fail only the gh-74876 ones).
 """
 from __future__ import absolute_import
 

@@ -56,15 +56,16 @@ def run_python(code, *args, **kwargs):
     """Run *code* in a child of this interpreter; return (rc, stdout, stderr).
 
     The child sees the same sys.path, so it imports the backports.weakref
-    under test.
+    under test. *options* go to the interpreter itself (``["-O"]``).
     """
+    options = list(kwargs.pop("options", ()))
     env = dict(os.environ)
     path = os.pathsep.join(entry for entry in sys.path if entry)
     env["JYTHONPATH" if JYTHON else "PYTHONPATH"] = path
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(kwargs.pop("env", {}))
     process = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code)] + list(args),
+        [sys.executable] + options + ["-c", textwrap.dedent(code)] + list(args),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, **kwargs)
     out, err = process.communicate()
     return (process.returncode, out.decode("utf-8", "replace"),

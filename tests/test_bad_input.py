@@ -1,12 +1,13 @@
 """Bad input, table-driven: what each public callable does with objects it
 cannot weakly reference, unhashable keys, non-callable callbacks, wrong
-argument counts and keyword misuse -- CPython 3.14's exception and message,
+argument counts and keyword misuse -- the newest CPython's exception and message,
 and a container left as it was.
 
 Which objects can be weakly referenced is each interpreter's own rule (PyPy
 and Jython accept more), so the expected outcome of those rows comes from the
 running interpreter's native ``ref``. The table itself was checked against
-3.14's own weakref: ``BACKPORTS_WEAKREF_CONTAINERS=stdlib`` under 3.14.
+the newest CPython's own weakref: ``BACKPORTS_WEAKREF_CONTAINERS=stdlib``
+under that release.
 Accepted deviations: argument-count errors of non-constructor methods keep
 the interpreter's wording before 3.10 and on PyPy/Jython; unhashable-key
 messages are each interpreter's own.
@@ -21,8 +22,8 @@ import pytest
 from containers_impl import Filled, Obj, weakref
 from support import JYTHON, PYPY
 
-# Where our methods' own argument errors read as 3.14's.
-METHOD_ARGUMENT_WORDING_IS_314 = (sys.version_info >= (3, 10)
+# Where our methods' own argument errors read as the newest's.
+METHOD_ARGUMENT_WORDING_IS_NEWESTS = (sys.version_info >= (3, 10)
                                   and not PYPY and not JYTHON)
 
 
@@ -66,7 +67,7 @@ class Expect(object):
 
 
 def weak(obj, hashed=False, otherwise=None):
-    """What 3.14 does with *obj* given where a weak reference is made (and
+    """What the newest CPython does with *obj* given where a weak reference is made (and
     hashed, when *hashed*): the native ref's own error, else an unhashable
     TypeError, else *otherwise* (success)."""
     try:
@@ -82,7 +83,7 @@ def weak(obj, hashed=False, otherwise=None):
 
 
 def hashing(obj):
-    """What 3.14 does with *obj* used as a plain dict key."""
+    """What the newest CPython does with *obj* used as a plain dict key."""
     try:
         hash(obj)
     except TypeError:
@@ -91,7 +92,7 @@ def hashing(obj):
 
 
 def membership(obj):
-    """``obj in weak_set`` in 3.14: False when *obj* cannot be referenced,
+    """``obj in weak_set`` in the newest CPython: False when *obj* cannot be referenced,
     the unhashable TypeError when its ref cannot be hashed."""
     if weak(obj).error is not None:
         return Expect(returns=False)
@@ -100,7 +101,7 @@ def membership(obj):
 
 def method_arguments(message):
     """A non-constructor method's argument error (see the module notes)."""
-    return Expect(TypeError, message if METHOD_ARGUMENT_WORDING_IS_314
+    return Expect(TypeError, message if METHOD_ARGUMENT_WORDING_IS_NEWESTS
                   else None)
 
 
@@ -131,7 +132,7 @@ def rows():
              weak(bad, True)),
             ("WeakKeyDictionary()-" + name, None,
              lambda f, bad=bad: weakref.WeakKeyDictionary([(bad, 1)]),
-             # update() builds a plain dict of its argument first (3.14).
+             # update() builds a plain dict of its argument first (as CPython).
              hashing(bad) if hashing(bad).error else weak(bad, True)),
             ("WeakValueDictionary.__setitem__-" + name,
              "WeakValueDictionary",
@@ -148,7 +149,7 @@ def rows():
             ("finalize-" + name, None,
              lambda f, bad=bad: weakref.finalize(bad, callback), weak(bad)),
         ]
-        # Membership never raises for what cannot be referenced (3.14).
+        # Membership never raises for what cannot be referenced (as CPython).
         table.append(("WeakSet.__contains__-" + name, "WeakSet",
                       lambda f, bad=bad: bad in f.container,
                       membership(bad)))
@@ -173,7 +174,7 @@ def rows():
     ]
     live = Method()
     table += [
-        # Callbacks are not checked when given, only called (3.14).
+        # Callbacks are not checked when given, only called (as CPython).
         ("ref-noncallable-callback", None,
          lambda f: weakref.ref(live, 5), Expect()),
         ("finalize-noncallable-callback", None,

@@ -1,4 +1,5 @@
-"""3.14's snapshot iteration (gh-89967, gh-123089), for all three containers.
+"""Snapshot iteration, as from CPython 3.14 (gh-89967, gh-123089), for all
+three containers.
 
 Whatever happens to a container while it is iterated (the loop adds or
 removes entries, a collection kills some, another thread mutates it), the

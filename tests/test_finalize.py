@@ -1,4 +1,4 @@
-"""finalize behaves as CPython 3.14's, while its object lives, when it dies,
+"""finalize behaves as the newest CPython's, while its object lives, when it dies,
 and at interpreter exit."""
 from __future__ import absolute_import
 
@@ -97,7 +97,7 @@ def test_atexit_is_settable_and_false_once_dead():
     assert case.finalizer.atexit is True
     case.finalizer()
     assert case.finalizer.atexit is False
-    case.finalizer.atexit = True  # ignored once dead, as 3.14
+    case.finalizer.atexit = True  # ignored once dead, as in CPython
     assert case.finalizer.atexit is False
 
 
@@ -153,7 +153,7 @@ def test_finalize_accepts_exactly_what_the_native_ref_accepts(candidate):
     ((Resource(),), {"func": len},
      "finalize.__init__() missing 1 required positional argument: 'func'"),
 ])
-def test_argument_errors_are_314s(args, kwargs, message):
+def test_argument_errors_are_the_newests(args, kwargs, message):
     with pytest.raises(TypeError) as info:
         weakref.finalize(*args, **kwargs)
     assert str(info.value) == message

@@ -1,8 +1,11 @@
-"""The gate table, in executable form: the public names are 3.14's, and each
-is the interpreter's own object exactly where that already behaves as 3.14's.
+"""The gate table, in executable form: the public names are the newest
+CPython's, and each is the interpreter's own object exactly where that
+already behaves as the newest's.
 """
 from __future__ import absolute_import
 
+import ast
+import os
 import sys
 import weakref as stdlib_weakref
 
@@ -10,19 +13,25 @@ import pytest
 
 import backports.weakref
 from backports import weakref
-from support import JYTHON, PYPY, run_python
+from backports.weakref._specification import NEWEST
+from support import JYTHON, PY2, PYPY, collect_until, run_python
 
-# CPython 3.14.10's weakref.__all__, in its order.
-ALL_314 = ["ref", "proxy", "getweakrefcount", "getweakrefs",
-           "WeakKeyDictionary", "ReferenceType", "ProxyType",
-           "CallableProxyType", "ProxyTypes", "WeakValueDictionary",
-           "WeakSet", "WeakMethod", "finalize"]
-PUBLIC = ALL_314 + ["KeyedRef"]
+# The newest CPython's weakref.__all__, in its order (checked against the
+# interpreter's own on that release below).
+NEWEST_ALL = ["ref", "proxy", "getweakrefcount", "getweakrefs",
+              "WeakKeyDictionary", "ReferenceType", "ProxyType",
+              "CallableProxyType", "ProxyTypes", "WeakValueDictionary",
+              "WeakSet", "WeakMethod", "finalize"]
+PUBLIC = NEWEST_ALL + ["KeyedRef"]
 
-CPYTHON_310_PLUS = sys.version_info >= (3, 10) and not PYPY and not JYTHON
-CPYTHON_314_PLUS = sys.version_info >= (3, 14) and not PYPY and not JYTHON
+CPYTHON = not PYPY and not JYTHON
+ON_NEWEST_CPYTHON = CPYTHON and sys.version_info[:2] == NEWEST
+# What the interpreter's own weakref exports beyond the newest's names.
+NATIVE_EXTRAS = [name for name in getattr(stdlib_weakref, "__all__", ())
+                 if name not in NEWEST_ALL]
 
-# Whether each name must be the interpreter's own object here.
+# Whether each name must be the interpreter's own object here: facts about
+# each interpreter, written out independently of the flags behind the gates.
 EXPECTED_NATIVE = {
     # The reference machinery is C (Java on Jython) everywhere.
     "ref": True, "proxy": True, "getweakrefcount": True,
@@ -30,27 +39,61 @@ EXPECTED_NATIVE = {
     "CallableProxyType": True, "ProxyTypes": True,
     # Jython prints a ref subclass's instances as plain objects.
     "KeyedRef": not JYTHON,
-    # 3.10-3.13 have 3.14's finalize and WeakMethod, argument errors included.
-    "finalize": CPYTHON_310_PLUS,
-    "WeakMethod": CPYTHON_310_PLUS,
-    # No interpreter before 3.14 iterates weak containers over a snapshot;
-    # CPython 3.14's weak dicts are what we backport.
-    "WeakKeyDictionary": CPYTHON_314_PLUS,
-    "WeakValueDictionary": CPYTHON_314_PLUS,
-    # 3.14's WeakSet still shares its set with copy.copy() (gh-74876) and
-    # does not pickle.
+    # From 3.10, CPython's finalize and WeakMethod are the newest's, argument
+    # errors included; PyPy words its errors its own way.
+    "finalize": CPYTHON and sys.version_info >= (3, 10),
+    "WeakMethod": CPYTHON and sys.version_info >= (3, 10),
+    # CPython's weak containers iterate a snapshot from 3.14; its
+    # WeakKeyDictionary refuses update(**kwargs) up front from 3.15.
+    "WeakValueDictionary": CPYTHON and sys.version_info >= (3, 14),
+    "WeakKeyDictionary": CPYTHON and sys.version_info >= (3, 15),
+    # Every CPython's copy.copy() of a WeakSet shares its set (gh-74876),
+    # and none pickles one.
     "WeakSet": False,
 }
 
 
-def test_all_is_314s():
-    assert weakref.__all__ == ALL_314
+def test_all_is_the_newest_cpythons_then_the_interpreters_own():
+    assert weakref.__all__ == NEWEST_ALL + NATIVE_EXTRAS
+
+
+@pytest.mark.skipif(not ON_NEWEST_CPYTHON,
+                    reason="only the newest CPython has the newest __all__")
+def test_the_newest_cpythons_all_is_what_we_say():
+    assert stdlib_weakref.__all__ == NEWEST_ALL
+
+
+@pytest.mark.skipif(not PY2, reason="Python 2's weakref exports ReferenceError")
+def test_python2s_reference_error_is_kept():
+    assert "ReferenceError" in weakref.__all__
+    assert weakref.ReferenceError is ReferenceError
+    holder = Holder()
+    holder.probe = Holder()
+    proxy = weakref.proxy(holder.probe)
+    del holder.probe
+
+    def dead():
+        # What a dead proxy raises is what `except weakref.ReferenceError`
+        # in Python 2 code expects.
+        try:
+            proxy.anything
+        except weakref.ReferenceError:
+            return True
+        except AttributeError:
+            return False
+
+    collect_until(dead)
+
+
+class Holder(object):
+    """Keeps the one strong reference a test later drops with ``del``."""
 
 
 def test_every_public_name_exists_and_star_import_gives_all():
     namespace = {}
     exec("from backports.weakref import *", namespace)
-    assert set(name for name in namespace if name != "__builtins__") == set(ALL_314)
+    assert set(name for name in namespace
+               if name != "__builtins__") == set(weakref.__all__)
     for name in PUBLIC:
         assert getattr(weakref, name) is not None
 
@@ -71,7 +114,7 @@ def test_native_or_ours_as_the_gate_table_says(name):
     else:
         assert ours is not native
         assert weakref._origin(name) == "ours"
-    assert weakref._REASONS[name]
+    assert weakref._reason(name)
 
 
 @pytest.mark.parametrize("name", [name for name in PUBLIC
@@ -111,12 +154,14 @@ def test_command_lists_every_name_with_its_origin_and_reason():
     rc, out, err = run_cli()
     assert rc == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("backports.weakref %s on " % weakref.__version__)
-    rows = dict((line.split()[0], line.split()[1]) for line in lines[1:])
-    assert sorted(rows) == sorted(PUBLIC)
+    assert lines[0] == ("backports.weakref %s: the weakref module of "
+                        "CPython %d.%d" % ((weakref.__version__,) + NEWEST))
+    assert lines[1].startswith("on ")
+    rows = dict((line.split()[0], line.split()[1]) for line in lines[2:])
+    assert sorted(rows) == sorted(PUBLIC + NATIVE_EXTRAS)
     for name in PUBLIC:
         assert rows[name] == weakref._origin(name)
-        assert weakref._REASONS[name] in out
+        assert weakref._reason(name) in out
 
 
 def test_command_check_passes_here():
@@ -125,8 +170,44 @@ def test_command_check_passes_here():
     assert out.splitlines()[-1].endswith(" passed, 0 failed")
 
 
-def test_command_version_and_usage():
+def test_command_version_help_and_usage():
     rc, out, err = run_cli("--version")
     assert (rc, out.strip()) == (0, weakref.__version__)
+    rc, out, err = run_cli("--help")
+    assert rc == 0, err
+    assert "usage:" in out and "--check" in out
+    assert "CPython %d.%d" % NEWEST in " ".join(out.split())
     rc, out, err = run_cli("--bogus")
     assert rc == 2 and "usage:" in err
+
+
+def test_a_failing_check_fails_the_command_under_python_O_too():
+    # The checks are no assert statements, which -O would remove.
+    rc, out, err = run_python("""
+        import sys
+        import backports.weakref.__main__ as command
+        def _check_broken():
+            command._expect(False, "deliberately broken")
+        command.CHECKS.append(_check_broken)
+        sys.exit(command.main(["--check"]))
+    """, options=["-O"])
+    assert rc == 1, out + err
+    assert "FAIL broken: CheckFailed: deliberately broken" in out
+    assert out.splitlines()[-1].endswith(" passed, 1 failed")
+
+
+SOURCE = os.path.dirname(os.path.abspath(backports.weakref.__file__))
+
+
+def test_no_library_behaviour_sits_under_assert():
+    found = []
+    for folder, _, files in os.walk(SOURCE):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with open(path) as source:
+                    tree = ast.parse(source.read(), path)
+                found += ["%s:%d" % (os.path.relpath(path, SOURCE), node.lineno)
+                          for node in ast.walk(tree)
+                          if isinstance(node, ast.Assert)]
+    assert found == []

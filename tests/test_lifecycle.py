@@ -5,8 +5,9 @@ object only a daemon thread holds, and os.fork().
 
 test_finalize.py covers the basic exit order, exceptions and finalizers made
 during exit. Jython needs seconds to start a child: one child runs every
-scenario but fork (the JVM cannot fork). Expected outputs are CPython
-3.14.10's for the same scripts with its own finalize.
+scenario but fork (the JVM cannot fork). Expected outputs are what
+CPython printed for the same scripts with its own finalize (recorded on
+3.14.10; finalize is unchanged in 3.15).
 """
 from __future__ import absolute_import
 

@@ -88,7 +88,7 @@ class ContainerMachine(Machine):
         assert self.real.get(stranger, choice) == choice
 
     def rule_iterate_with_mutation(self, choice):
-        """3.14 iterates a snapshot: what the loop adds or deletes does not
+        """CPython iterates a snapshot: what the loop adds or deletes does not
         change what it yields."""
         expected = sorted(map(id, self.model))
         keep = list(self.model.items())   # what the loop deletes must live
@@ -319,7 +319,7 @@ class FinalizeMachine(Machine):
 class WeakMethodMachine(Machine):
     """WeakMethod: made of live or dying instances and functions; ``()``
     rebuilds the bound method while both live, the callback runs once when
-    either dies, == and hash follow 3.14."""
+    either dies, == and hash follow CPython's."""
 
     def __init__(self):
         self.instances = []    # [instance, its own class]

@@ -1,4 +1,5 @@
-"""WeakSet: every method and operator of ``set``, as 3.14 answers them."""
+"""WeakSet: every method and operator of ``set``, as the newest CPython
+answers them."""
 from __future__ import absolute_import
 
 import copy
@@ -125,7 +126,7 @@ def test_pop_empty_is_keyerror_without_shown_context():
     with pytest.raises(KeyError) as info:
         WeakSet().pop()
     assert info.value.args == ("pop from empty WeakSet",)
-    # As 3.14's `raise ... from None`: no chained traceback is printed.
+    # As CPython's `raise ... from None`: no chained traceback is printed.
     assert getattr(info.value, "__cause__", None) is None
     if not PY2:
         assert info.value.__suppress_context__
@@ -249,7 +250,8 @@ def test_equality(objs):
     assert s == WeakSet(objs[:3])
     assert not s != WeakSet(objs[:3])
     assert s != WeakSet(objs[:2])
-    # Only another WeakSet can be equal: 3.14 says NotImplemented to others.
+    # Only another WeakSet can be equal: CPython says NotImplemented to
+    # others.
     assert s != set(objs[:3])
     assert not s == set(objs[:3])
     assert not s == objs[:3]

@@ -1,9 +1,10 @@
-"""CPython 3.14's ``weakref`` module, on every Python still in use.
+"""The newest CPython's ``weakref`` module, on every Python still in use.
 
-``from backports import weakref`` is a drop-in for ``import weakref`` as
-CPython 3.14 has it. Each public name below is either the running
-interpreter's own object, where that already behaves as 3.14's, or ours.
-This file is the gate table: it only decides, and re-exports.
+``from backports import weakref`` is a drop-in for ``import weakref`` as the
+newest CPython release has it (``_specification.NEWEST``). Each public name
+below is either the running interpreter's own object, where that already
+behaves as the newest's, or ours. This file is the gate table: it only
+decides, and re-exports.
 """
 from __future__ import absolute_import
 
@@ -13,18 +14,72 @@ from . import _compat
 
 __version__ = "2.0.0"
 
+# The newest CPython's weakref.__all__, in its order; whatever else the
+# running interpreter's own weakref exports is appended below.
 __all__ = ["ref", "proxy", "getweakrefcount", "getweakrefs",
            "WeakKeyDictionary", "ReferenceType", "ProxyType",
            "CallableProxyType", "ProxyTypes", "WeakValueDictionary",
            "WeakSet", "WeakMethod", "finalize"]
 
-# name -> why it is the native object or ours on this interpreter;
-# `python -m backports.weakref` prints it, the tests check it.
-_REASONS = {}
+# For each name we may replace: the behaviours of the newest CPython's that
+# the interpreter's own object must have to be used, each a flag of _compat
+# and what it means. All true: native. `python -m backports.weakref` prints
+# the verdict and its reason; tests/test_gates.py checks it.
+_GATES = {
+    "KeyedRef": [
+        (not _compat.REF_SUBCLASS_REPR_IS_GENERIC,
+         "a ref's repr (Jython prints ref subclasses as plain objects)"),
+    ],
+    "WeakValueDictionary": [
+        (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
+         "iteration over a snapshot (gh-89967, gh-123089), exact len, "
+         "the stale-callback fixes (bpo-28427, bpo-44962)"),
+    ],
+    "WeakKeyDictionary": [
+        (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
+         "iteration over a snapshot (gh-89967, gh-123089), exact len, "
+         "the stale-callback fixes (bpo-44962)"),
+        (_compat.NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS,
+         "update(**kwargs) refused before anything is stored"),
+    ],
+    "WeakSet": [
+        (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
+         "iteration over a snapshot (gh-89967), exact len"),
+        (_compat.NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT,
+         "copies independent of the original (gh-74876, still open "
+         "upstream: we stay right)"),
+        (_compat.NATIVE_WEAKSET_PICKLES, "pickling"),
+    ],
+    "finalize": [
+        (_compat.NATIVE_FINALIZE_OBJ_FUNC_ARE_POSITIONAL_ONLY,
+         "positional-only obj and func (keywords of those names reach "
+         "the callback)"),
+        (_compat.NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS,
+         "argument errors in the newest's words"),
+    ],
+    "WeakMethod": [
+        (_compat.NATIVE_WEAKMETHOD_EQ_DEFERS_TO_OTHER_TYPES,
+         "== returning NotImplemented for other types (bpo-37685), "
+         "WeakMethod[T] (bpo-39481)"),
+        (_compat.NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS,
+         "argument errors in the newest's words"),
+    ],
+}
+
+
+def _native(name):
+    """Whether the interpreter has its own *name* with every behaviour its
+    gate asks for."""
+    return hasattr(_stdlib, name) and all(present
+                                          for present, _ in _GATES[name])
+
 
 # The reference types themselves are C code (Java on Jython) that every
-# interpreter already implements as 3.14 does; which objects may be
+# interpreter implements as the newest does; which objects may be
 # referenced at all is each interpreter's own rule.
+_MACHINERY = ("ref", "proxy", "getweakrefcount", "getweakrefs",
+              "ReferenceType", "ProxyType", "CallableProxyType", "ProxyTypes")
+
 ref = _stdlib.ref
 proxy = _stdlib.proxy
 getweakrefcount = _stdlib.getweakrefcount
@@ -33,67 +88,67 @@ ReferenceType = _stdlib.ReferenceType
 ProxyType = _stdlib.ProxyType
 CallableProxyType = _stdlib.CallableProxyType
 ProxyTypes = _stdlib.ProxyTypes
-for _name in ("ref", "proxy", "getweakrefcount", "getweakrefs",
-              "ReferenceType", "ProxyType", "CallableProxyType",
-              "ProxyTypes"):
-    _REASONS[_name] = "the interpreter's own reference machinery"
-del _name
 
-# Containers. No release before 3.14 iterates a snapshot (gh-89967,
-# gh-123089, not backported to 3.13.x): ours there. 3.14's own weak dicts
-# are what we backport (see _compat.NATIVE_WEAKDICTS_ARE_314); 3.14's WeakSet
-# still shares its underlying set with copy.copy() (gh-74876) and does not
-# pickle, so ours stays everywhere.
-if _compat.NATIVE_WEAKDICTS_ARE_314:
+if _native("KeyedRef"):
     KeyedRef = _stdlib.KeyedRef
-    WeakKeyDictionary = _stdlib.WeakKeyDictionary
+else:
+    from ._compat.jython import KeyedRef
+
+if _native("WeakValueDictionary"):
     WeakValueDictionary = _stdlib.WeakValueDictionary
-    _REASONS["KeyedRef"] = "the interpreter's KeyedRef is 3.14's"
-    for _name in ("WeakKeyDictionary", "WeakValueDictionary"):
-        _REASONS[_name] = ("3.14's own: snapshot iteration, exact len, "
-                           "stale-callback fixes")
 else:
-    from ._dicts import KeyedRef, WeakKeyDictionary, WeakValueDictionary
-    _REASONS["KeyedRef"] = (
-        "3.14's repr (subclassing the interpreter's own)"
-        if _compat.REF_SUBCLASS_REPR_IS_GENERIC else
-        "the interpreter's KeyedRef is 3.14's")
-    for _name in ("WeakKeyDictionary", "WeakValueDictionary"):
-        _REASONS[_name] = ("3.14's snapshot iteration (gh-89967, gh-123089), "
-                           "exact len, stale-callback fixes (bpo-28427, "
-                           "bpo-44962)")
-del _name
-from ._weakset import WeakSet
-_REASONS["WeakSet"] = (
-    ("copies independent of the original (gh-74876, still open in 3.14) "
-     "and pickling, which 3.14's WeakSet lacks")
-    if _compat.NATIVE_WEAKDICTS_ARE_314 else
-    ("3.14's snapshot iteration (gh-89967), exact len; "
-     "copies independent of the original (gh-74876)"))
+    from ._dicts import WeakValueDictionary
 
-if _compat.NATIVE_FINALIZE_IS_314:
+if _native("WeakKeyDictionary"):
+    WeakKeyDictionary = _stdlib.WeakKeyDictionary
+else:
+    from ._dicts import WeakKeyDictionary
+
+if _native("WeakSet"):
+    WeakSet = _stdlib.WeakSet
+else:
+    from ._weakset import WeakSet
+
+if _native("finalize"):
     finalize = _stdlib.finalize
-    _REASONS["finalize"] = "3.10+ has 3.14's finalize, messages included"
 else:
+    # Where the interpreter has one, ours subclasses it: both kinds then
+    # share one registry and run at exit in one newest-first order.
     from ._finalize import finalize
-    _REASONS["finalize"] = (
-        "3.14's positional-only obj/func and its argument errors "
-        "(subclassing the stdlib's, so one exit order)"
-        if _compat.HAS_NATIVE_FINALIZE else
-        "no finalize in this interpreter's weakref")
 
-if _compat.NATIVE_WEAKMETHOD_IS_314:
+if _native("WeakMethod"):
     WeakMethod = _stdlib.WeakMethod
-    _REASONS["WeakMethod"] = "3.10+ has 3.14's WeakMethod, messages included"
 else:
+    # Where the interpreter has one, ours subclasses it, so that
+    # isinstance() and == work across the two.
     from ._method import WeakMethod
-    _REASONS["WeakMethod"] = (
-        "3.14's == returning NotImplemented (bpo-37685) and argument errors"
-        if _compat.HAS_NATIVE_WEAKMETHOD else
-        "no WeakMethod in this interpreter's weakref")
+
+# A drop-in keeps what the interpreter's own weakref offers besides the
+# newest's names: Python 2's exports ReferenceError.
+for _name in getattr(_stdlib, "__all__", ()):
+    if _name not in __all__:
+        globals()[_name] = getattr(_stdlib, _name)
+        __all__.append(_name)
+del _name
 
 
 def _origin(name):
     """'native' when *name* is the interpreter's own object, else 'ours'."""
     native = getattr(_stdlib, name, None)
     return "native" if globals()[name] is native else "ours"
+
+
+def _reason(name):
+    """Why *name* is what it is on this interpreter, in one line."""
+    if name in _MACHINERY:
+        return "the interpreter's own reference machinery"
+    gate = _GATES.get(name)
+    if gate is None:
+        return "exported by the interpreter's own weakref too"
+    if not hasattr(_stdlib, name):
+        return "the interpreter's weakref has no %s" % name
+    if _native(name):
+        return "the interpreter's own has " + "; ".join(
+            behaviour for _, behaviour in gate)
+    return "the interpreter's own lacks " + "; ".join(
+        behaviour for present, behaviour in gate if not present)

@@ -1,35 +1,53 @@
 """``python -m backports.weakref``: what this interpreter gets, and a self-test.
 
-Without arguments it prints the interpreter and, for each public name,
-whether it is the interpreter's own object or ours, and why. ``--check``
-runs a quick self-test and exits non-zero on any failure.
+Without arguments it prints which CPython release's weakref is mirrored,
+the interpreter, and for each public name whether it is the interpreter's
+own object or ours, and why. ``--check`` also runs a quick self-test and
+exits non-zero on any failure (``python -O`` included: no check is an
+``assert``).
 """
 from __future__ import absolute_import, print_function
 
+import argparse
 import gc
 import platform
 import sys
 import time
 
 import backports.weakref as bw
+from backports.weakref._specification import NEWEST
 
 _PUBLIC_NAMES = sorted(bw.__all__ + ["KeyedRef"], key=str.lower)
 
+MIRRORED = "CPython %d.%d" % NEWEST
+
 
 def describe():
-    """Lines that say which interpreter this is and where each name comes from."""
-    lines = ["backports.weakref %s on %s %s (%s)" % (
-        bw.__version__, platform.python_implementation(),
-        platform.python_version(), sys.executable)]
+    """Lines that say what is mirrored, on which interpreter, and where each
+    name comes from."""
+    lines = ["backports.weakref %s: the weakref module of %s" % (
+        bw.__version__, MIRRORED),
+        "on %s %s (%s)" % (platform.python_implementation(),
+                           platform.python_version(), sys.executable)]
     width = max(len(name) for name in _PUBLIC_NAMES)
     for name in _PUBLIC_NAMES:
         lines.append("  %-*s  %-6s  %s" % (width, name, bw._origin(name),
-                                          bw._REASONS[name]))
+                                          bw._reason(name)))
     return lines
 
 
+class CheckFailed(Exception):
+    """A self-test expectation that did not hold."""
+
+
+def _expect(condition, message):
+    if not condition:
+        raise CheckFailed(message)
+
+
 def _collect_until(condition, timeout=5.0):
-    # Jython runs callbacks later, on another thread: collect and look again.
+    """Collect until *condition()* holds; False if it still does not after
+    *timeout* seconds. Jython runs callbacks later, on another thread."""
     deadline = time.time() + timeout
     while True:
         gc.collect()
@@ -48,38 +66,41 @@ class _Probe(object):
 def _check_ref():
     probe = _Probe()
     reference = bw.ref(probe)
-    assert reference() is probe
+    _expect(reference() is probe, "ref() did not return its referent")
     del probe
-    assert _collect_until(lambda: reference() is None), "referent survived"
+    _expect(_collect_until(lambda: reference() is None), "referent survived")
 
 
 def _check_finalize():
     probe = _Probe()
     calls = []
     finalizer = bw.finalize(probe, calls.append, "done")
-    assert finalizer.alive and finalizer.atexit
+    _expect(finalizer.alive and finalizer.atexit, "new finalizer not alive")
     del probe
-    assert _collect_until(lambda: calls == ["done"]), calls
-    assert not finalizer.alive
+    _expect(_collect_until(lambda: calls == ["done"]),
+            "callback calls: %r" % (calls,))
+    _expect(not finalizer.alive, "finalizer alive after its callback")
     try:
         bw.finalize()
     except TypeError as error:
         expected = ("finalize.__init__() missing 2 required positional "
                     "arguments: 'obj' and 'func'")
-        assert str(error) == expected, str(error)
+        _expect(str(error) == expected, str(error))
     else:
-        raise AssertionError("finalize() accepted no arguments")
+        raise CheckFailed("finalize() accepted no arguments")
 
 
 def _check_weakmethod():
     probe = _Probe()
     deaths = []
     method_ref = bw.WeakMethod(probe.method, deaths.append)
-    assert method_ref()() == "called"
-    assert method_ref.__eq__(object()) is NotImplemented
+    _expect(method_ref()() == "called", "the method did not run")
+    _expect(method_ref.__eq__(object()) is NotImplemented,
+            "== with another type did not return NotImplemented")
     del probe
-    assert _collect_until(lambda: deaths == [method_ref]), deaths
-    assert method_ref() is None
+    _expect(_collect_until(lambda: deaths == [method_ref]),
+            "callback calls: %r" % (deaths,))
+    _expect(method_ref() is None, "WeakMethod alive after its instance")
 
 
 def _check_containers():
@@ -88,7 +109,17 @@ def _check_containers():
     keys = bw.WeakKeyDictionary((probe, n) for n, probe in enumerate(probes))
     members = bw.WeakSet(probes)
     del probes[0]
-    assert _collect_until(lambda: len(values) == len(keys) == len(members) == 2)
+    _expect(_collect_until(
+        lambda: len(values) == len(keys) == len(members) == 2),
+        "lengths after a death: %d, %d, %d" % (len(values), len(keys),
+                                              len(members)))
+    keyed = bw.WeakKeyDictionary()
+    try:
+        keyed.update({probes[0]: 0}, name=1)
+    except TypeError:
+        _expect(len(keyed) == 0, "update(**kwargs) stored the mapping")
+    else:
+        raise CheckFailed("WeakKeyDictionary.update(**kwargs) accepted")
 
 
 CHECKS = [_check_ref, _check_finalize, _check_weakmethod, _check_containers]
@@ -109,18 +140,30 @@ def check():
     return failures
 
 
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m backports.weakref",
+        description="Show which objects `from backports import weakref` "
+        "gives on this interpreter (the interpreter's own, or ours) and "
+        "why; backports.weakref mirrors the weakref module of %s."
+        % MIRRORED)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--check", action="store_true",
+                       help="also run a quick self-test; exit 1 if any "
+                       "part of it fails")
+    group.add_argument("--version", action="store_true",
+                       help="print the version of backports.weakref")
+    return parser
+
+
 def main(argv=None):
-    args = sys.argv[1:] if argv is None else argv
-    if args == ["--version"]:
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.version:
         print(bw.__version__)
         return 0
-    if args not in ([], ["--check"]):
-        print("usage: python -m backports.weakref [--check | --version]",
-              file=sys.stderr)
-        return 2
     for line in describe():
         print(line)
-    if args == ["--check"]:
+    if args.check:
         failures = check()
         print("%d passed, %d failed" % (len(CHECKS) - failures, failures))
         return 1 if failures else 0

@@ -1,8 +1,8 @@
-"""Argument errors worded as CPython 3.14 words them.
+"""Argument errors worded as the newest CPython words them.
 
-Our callables take ``*args, **kwargs`` where 3.14 uses positional-only
-parameters (syntax that Python 2 cannot parse), so they check their arguments
-themselves and must then raise the message 3.14's own parser would.
+Where the newest CPython's callables have positional-only parameters, ours
+take ``*args, **kwargs`` (Python 2 cannot parse ``/``), so they check their
+arguments themselves and must then raise what its parser would.
 """
 from __future__ import absolute_import
 
@@ -45,3 +45,29 @@ def multiple_values(qualname, name):
     """TypeError for a parameter given both by position and by keyword."""
     return TypeError("%s() got multiple values for argument '%s'"
                      % (qualname, name))
+
+
+_MISSING = object()
+
+
+def split_self_and_one(qualname, args, kwargs, name=None, default=None):
+    """(self, value) from ``f(*args, **kwargs)`` for an ``f(self, x=default)``.
+
+    *name* is the keyword that may also pass x, None when x is
+    positional-only (*kwargs* are then the caller's business). Callers take
+    the common shapes themselves and come here for the rest, which raises
+    the errors the newest CPython's parser words.
+    """
+    if not args:
+        raise missing_positional(qualname, ["self"])
+    if len(args) > 2:
+        raise too_many_positional(qualname, 1, 2, len(args))
+    value = args[1] if len(args) == 2 else _MISSING
+    if name is not None:
+        for key in kwargs:
+            if key != name:
+                raise unexpected_keyword(qualname, key)
+            if value is not _MISSING:
+                raise multiple_values(qualname, key)
+            value = kwargs[key]
+    return args[0], default if value is _MISSING else value

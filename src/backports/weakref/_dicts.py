@@ -1,45 +1,33 @@
-"""``WeakValueDictionary`` and ``WeakKeyDictionary`` as CPython 3.14 has them.
+"""``WeakValueDictionary`` and ``WeakKeyDictionary`` as the newest CPython
+has them.
 
 Both keep their entries in a plain dict (``data``) and let the native
-``ref`` callbacks remove dead ones. Like 3.14 (gh-89967, gh-123089) they
-iterate a snapshot, made in one C-level call, so a loop never raises however
-the dict changes meanwhile; with no pending-removal bookkeeping, ``len()`` is
-simply the size of ``data``. Where only the keys or only the values are
-needed, the snapshot is a list of them: on CPython a list is made as fast as
-a dict copy and iterated faster (about 3 ns less per entry); where both are,
-it is ``dict.copy()``, as building a list of pairs costs a tuple per entry.
+``ref`` callbacks remove dead ones. As from 3.14 (gh-89967, gh-123089), they
+iterate a snapshot made in one C-level call, so a loop never raises however
+the dict changes meanwhile; with no pending-removal bookkeeping, ``len()``
+is simply the size of ``data``. Where only the keys or only the values are
+needed, the snapshot is a list of them: on CPython a list is made as fast
+as a dict copy and iterated faster (about 3 ns less per entry); where both
+are, it is ``dict.copy()``, as building a list of pairs costs a tuple per
+entry.
 """
 from __future__ import absolute_import
 
 import weakref as _stdlib
 
 from . import _compat
-from ._weakset import (key_ref, purge_first, split_self_and_one,
-                       subscriptable)
-
-# The ABCs' own modules, which `weakref` has already loaded: importing
-# `collections` would add about 1 ms to our import time.
-if _compat.PY2:
-    from _abcoll import Mapping as _Mapping
-    from _abcoll import MutableMapping as _MutableMapping
-else:
-    from _collections_abc import Mapping as _Mapping
-    from _collections_abc import MutableMapping as _MutableMapping
-
-ref = _stdlib.ref
+from ._arguments import split_self_and_one
+from ._compat.abcs import Mapping as _Mapping
+from ._compat.abcs import MutableMapping as _MutableMapping
+from ._compat.generics import subscriptable
+from ._entries import key_ref, pop_ref, remove_dead_weakref
 
 if _compat.REF_SUBCLASS_REPR_IS_GENERIC:
-    class KeyedRef(_stdlib.KeyedRef):
-        """The interpreter's KeyedRef (a ref that also carries ``key``),
-        shown as 3.14 shows any ref rather than as a generic object."""
-
-        __module__ = "backports.weakref"
-        __slots__ = ()
-
-        def __repr__(self):
-            return _compat.ref_repr(self, self())
+    from ._compat.jython import KeyedRef
 else:
     KeyedRef = _stdlib.KeyedRef
+
+ref = _stdlib.ref
 
 # KeyedRef's __new__ and __init__ are Python code (two frames and a super()
 # call per entry); made like this, by ref's own C __new__ and a slot store,
@@ -58,66 +46,11 @@ else:
     _items = dict.items
     _values = dict.values
 
-if _compat.DICT_POP_CAN_RACE:
-    import threading
-
-    # Every pop of an entry goes through this lock, so two never race, and
-    # so does every store into a WeakValueDictionary: the reaper's removal
-    # of a dead entry checks, then deletes, and a store landing in between
-    # would be deleted with it. Reentrant: a key's __eq__ or __hash__, run
-    # under the lock, may itself use a weak dict.
-    _pop_lock = threading.RLock()
-
-    def _under_pop_lock(method):
-        """*method*, run holding the lock."""
-        def locked(*args, **kwargs):
-            with _pop_lock:
-                return method(*args, **kwargs)
-        locked.__name__ = method.__name__
-        locked.__doc__ = method.__doc__
-        return locked
-
-    # The lock is bound as a default: callbacks may run at shutdown, with
-    # module globals gone (bpo-29519).
-    def pop_ref(data, key, _lock=_pop_lock):
-        with _lock:
-            return data.pop(key)
-
-    def delitem_if_value_is(data, key, value, _lock=_pop_lock):
-        """Delete ``data[key]`` if it is *value*, leaving a newer value be."""
-        with _lock:
-            if data.get(key) is value:
-                try:
-                    del data[key]
-                except KeyError:
-                    pass
-else:
-    pop_ref = dict.pop
-    if _compat.HAS_DELITEM_IF_VALUE_IS:
-        from __pypy__ import delitem_if_value_is
-    else:
-        def delitem_if_value_is(data, key, value):
-            """Delete ``data[key]`` if it is *value*.
-
-            No atomic compare-and-delete here: pop, then put back whatever
-            newer value another thread stored in the meantime.
-            """
-            found = data.pop(key, None)
-            if found is not None and found is not value:
-                data.setdefault(key, found)
-
-if _compat.HAS_REMOVE_DEAD_WEAKREF:
-    from _weakref import _remove_dead_weakref
-else:
-    def _remove_dead_weakref(data, key,
-                             _delitem_if_value_is=delitem_if_value_is):
-        """Delete ``data[key]`` if it holds a dead reference (bpo-28427).
-
-        A callback may call this at shutdown, with globals gone (bpo-29519).
-        """
-        wr = data.get(key)
-        if wr is not None and wr() is None:
-            _delitem_if_value_is(data, key, wr)
+# What the newest CPython raises for WeakKeyDictionary.update(**kwargs),
+# before storing anything, on every interpreter (even where a str can be
+# weakly referenced): a keyword's name would be the key.
+_KEYWORDS_REFUSED = ("Keyword arguments are not supported: "
+                     "cannot create weak reference to 'str' object")
 
 
 # -- what both weak dicts share, bound into each class body below -----------
@@ -148,35 +81,20 @@ def _ror(self, other):
     return NotImplemented
 
 
-# Python 2's dict conventions: lists from keys(), values() and items().
-def _items_list(self):
-    return list(self.iteritems())
-
-
-def _keys_list(self):
-    return list(self.iterkeys())
-
-
-def _values_list(self):
-    return list(self.itervalues())
-
-
-def _has_key(self, key):
-    return key in self
-
-
 def _update_arguments(qualname, args, kwargs):
-    """(self, the other mapping's items, or none) for
-    ``update(self, other=None, /, **kwargs)``."""
+    """(self, other) for ``update(self, other=None, /, **kwargs)``."""
     if len(args) == 2:
-        self, other = args
-    else:
-        self, other = split_self_and_one(qualname, args, kwargs)
+        return args
+    return split_self_and_one(qualname, args, kwargs)
+
+
+def _pairs(other):
+    """The (key, value) pairs of *other*, a mapping or pairs, or None."""
     if other is None:
-        return self, ()
+        return ()
     if not hasattr(other, "items"):
         other = dict(other)
-    return self, other.items()
+    return other.items()
 
 
 @subscriptable
@@ -197,7 +115,7 @@ class WeakValueDictionary(_MutableMapping):
         # Everything the callback needs is bound as a default: it may run
         # at interpreter shutdown, after module globals are gone (bpo-29519).
         def remove(wr, selfref=ref(self),
-                   _atomic_removal=_remove_dead_weakref):
+                   _atomic_removal=remove_dead_weakref):
             self = selfref()
             if self is not None:
                 # The collector may call this at any moment: a newer value
@@ -290,11 +208,6 @@ class WeakValueDictionary(_MutableMapping):
             if obj is not None:
                 yield obj
 
-    if _compat.PY2:
-        iteritems, iterkeys, itervalues = items, keys, values
-        items, keys, values = _items_list, _keys_list, _values_list
-        has_key = _has_key
-
     def popitem(self):
         while True:
             key, wr = self.data.popitem()
@@ -326,11 +239,11 @@ class WeakValueDictionary(_MutableMapping):
         return o
 
     def update(*args, **kwargs):
-        self, pairs = _update_arguments("WeakValueDictionary.update", args,
+        self, other = _update_arguments("WeakValueDictionary.update", args,
                                         kwargs)
         d = self.data
         remove = self._remove
-        for key, o in pairs:
+        for key, o in _pairs(other):
             wr = _new_ref(KeyedRef, o, remove)
             wr.key = key
             d[key] = wr
@@ -344,12 +257,6 @@ class WeakValueDictionary(_MutableMapping):
         dead by the time it is used: check what calling it returns."""
         return list(_values(self.data))
 
-    if _compat.DICT_POP_CAN_RACE:
-        # Stores hold the lock the reaper's removals hold (see _pop_lock).
-        __setitem__ = _under_pop_lock(__setitem__)
-        setdefault = _under_pop_lock(setdefault)
-        update = _under_pop_lock(update)
-
     __ior__ = _ior
     __or__ = _or
     __ror__ = _ror
@@ -358,13 +265,7 @@ class WeakValueDictionary(_MutableMapping):
         data = self.data
         for key, wr in list(_items(data)):
             if wr() is None:
-                _remove_dead_weakref(data, key)
-
-
-def _keyword_key_error(name, reason):
-    # 3.14 says only "cannot create weak reference to 'str' object".
-    return TypeError("keyword argument %r cannot be a WeakKeyDictionary "
-                     "key: %s" % (name, reason))
+                remove_dead_weakref(data, key)
 
 
 @subscriptable
@@ -465,17 +366,6 @@ class WeakKeyDictionary(_MutableMapping):
         dead by the time it is used: check what calling it returns."""
         return list(self.data)
 
-    if _compat.PY2:
-        iteritems, iterkeys, itervalues = items, keys, values
-        items, keys, values = _items_list, _keys_list, _values_list
-        has_key = _has_key
-
-        def iterkeyrefs(self):
-            """Iterate over the weak references to the keys, as they were
-            when iteration began; any may be dead by the time it is used."""
-            for wr in list(self.data):
-                yield wr
-
     def popitem(self):
         while True:
             key, value = self.data.popitem()
@@ -490,22 +380,14 @@ class WeakKeyDictionary(_MutableMapping):
         return self.data.setdefault(key_ref(key, self._remove), default)
 
     def update(*args, **kwargs):
-        self, pairs = _update_arguments("WeakKeyDictionary.update", args,
+        self, other = _update_arguments("WeakKeyDictionary.update", args,
                                         kwargs)
+        if kwargs:
+            raise TypeError(_KEYWORDS_REFUSED)
         d = self.data
         remove = self._remove
-        for key, value in pairs:
+        for key, value in _pairs(other):
             d[key_ref(key, remove)] = value
-        for name, value in kwargs.items():
-            try:
-                wr = key_ref(name, remove)
-            except TypeError as error:
-                reason = error
-            else:
-                d[wr] = value
-                continue
-            # Raised outside the except block: nothing chained.
-            raise _keyword_key_error(name, reason)
 
     __ior__ = _ior
     __or__ = _or
@@ -521,6 +403,21 @@ class WeakKeyDictionary(_MutableMapping):
                     pass
 
 
+if _compat.PY2:
+    from ._compat.py2 import give_mapping_methods, iterkeyrefs
+    give_mapping_methods(WeakValueDictionary)
+    give_mapping_methods(WeakKeyDictionary)
+    WeakKeyDictionary.iterkeyrefs = iterkeyrefs
+
+if _compat.DICT_POP_CAN_RACE:
+    from ._compat.jython import under_pop_lock
+    # Stores hold the lock the reaper's removals hold (see POP_LOCK).
+    for _name in ("__setitem__", "setdefault", "update"):
+        setattr(WeakValueDictionary, _name,
+                under_pop_lock(WeakValueDictionary.__dict__[_name]))
+    del _name
+
 if _compat.CALLBACKS_ARE_DEFERRED:
+    from ._compat.jython import purge_first
     purge_first(WeakValueDictionary, ["__len__"])
     purge_first(WeakKeyDictionary, ["__len__"])

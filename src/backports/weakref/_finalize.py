@@ -1,28 +1,52 @@
-"""``finalize`` as CPython 3.14 has it, for interpreters whose own differs.
+"""``finalize`` as the newest CPython has it, for interpreters whose own
+differs.
 
 Two shapes, chosen by what the interpreter already has:
 
-* CPython 3.6-3.9 and PyPy have a ``weakref.finalize`` that differs from
-  3.14's only in how ``__init__`` takes its arguments. Ours subclasses it and
+* CPython 3.6-3.9 and PyPy have a ``weakref.finalize`` that differs from the
+  newest only in how ``__init__`` takes its arguments. Ours subclasses it and
   replaces ``__init__`` alone, so both kinds live in the stdlib's registry and
   run at exit together, newest first, in one sequence.
 * CPython 2.7 and Jython have none, so ours stands alone.
 """
 from __future__ import absolute_import
 
+import atexit
 import itertools
 import sys
 import weakref as _stdlib
 
+from . import _compat
 from ._arguments import missing_positional
-from ._compat import (GC_CAN_BE_DISABLED, HAS_NATIVE_FINALIZE,
-                      register_exit_hook)
+
+if _compat.ATEXIT_NEEDS_A_JVM_HOOK:
+    from ._compat.jython import add_jvm_exit_hook
+
+
+def register_exit_hook(func):
+    """Have *func* called once the program ends (it must be idempotent)."""
+    atexit.register(func)
+    if _compat.ATEXIT_NEEDS_A_JVM_HOOK:
+        add_jvm_exit_hook(func)
+
+
+_DOC = """Call ``func(*args, **kwargs)`` once, when *obj* dies.
+
+    ``finalize(obj, func, /, *args, **kwargs)`` registers the call and
+    returns the finalizer, which holds *obj* only weakly. The call happens
+    at the first of: *obj* being collected, the finalizer being called
+    (which returns the callback's result), or the end of the program while
+    ``atexit`` is true (finalizers still due then run newest first). After
+    that, or after ``detach()``, the finalizer is dead and calling it
+    returns None. Keywords named ``obj``, ``func`` or ``self`` reach the
+    callback.
+    """
 
 _INIT_PARAMETERS = ("self", "obj", "func")
 
 
 def _split_init_arguments(args):
-    """Return (self, obj, func, extra positionals), 3.14's way.
+    """Return (self, obj, func, extra positionals), the newest CPython's way.
 
     ``obj`` and ``func`` are positional-only, so keyword arguments of any
     name (``obj``, ``func`` and ``self`` included) belong to the callback.
@@ -33,22 +57,22 @@ def _split_init_arguments(args):
     return args[0], args[1], args[2], args[3:]
 
 
-if HAS_NATIVE_FINALIZE:
+if _compat.HAS_NATIVE_FINALIZE:
 
     _Native = _stdlib.finalize
 
     class finalize(_Native):
-        __doc__ = _Native.__doc__
+        __doc__ = _DOC
         __module__ = "backports.weakref"
         __slots__ = ()
 
         def __init__(*args, **kwargs):
             if len(args) < 3:
-                _split_init_arguments(args)  # raises 3.14's error
+                _split_init_arguments(args)  # raises the newest's error
             # What the stdlib's __init__ does, done here: calling it would
             # cost a second frame per finalizer, and it would take keywords
-            # named obj or func as its own, where 3.14 passes them on.
-            # Attributes are looked up on self, as 3.14 does, and set on the
+            # named obj or func as its own, where the newest passes them on.
+            # Attributes are looked up on self, as CPython does, and set on the
             # stdlib's class, whose _exitfunc reads them.
             self = args[0]
             if not self._registered_with_atexit:
@@ -78,19 +102,7 @@ else:
         __slots__ = ("weakref", "func", "args", "kwargs", "atexit", "index")
 
     class finalize(object):
-        """Class for finalization of weakrefable objects
-
-        finalize(obj, func, *args, **kwargs) returns a callable finalizer
-        object which will be called when obj is garbage collected. The
-        first time the finalizer is called it evaluates
-        func(*args, **kwargs) and returns the result. After this the
-        finalizer is dead, and calling it just returns None.
-
-        When the program exits any remaining finalizers for which the
-        atexit attribute is true will be run in reverse order of creation.
-        By default atexit is true.
-        """
-
+        __doc__ = _DOC
         __module__ = "backports.weakref"
         __slots__ = ()
 
@@ -121,8 +133,8 @@ else:
                 finalize._dirty = True
 
         def __call__(self, _=None):
-            """If alive then mark as dead and return func(*args, **kwargs);
-            otherwise return None"""
+            """Run the callback now, if still due, and return its result;
+            the finalizer is dead afterwards. None if it already was."""
             registration = finalize._registry.pop(self, None)
             if registration is not None and not finalize._shutdown:
                 return registration.func(*registration.args,
@@ -139,8 +151,8 @@ else:
             return registration, referent
 
         def detach(self):
-            """If alive then mark as dead and return (obj, func, args, kwargs);
-            otherwise return None"""
+            """Cancel the callback: return ``(obj, func, args, kwargs)`` and
+            leave the finalizer dead, or None if it already was."""
             registration, referent = self._live_state()
             # Only the caller whose pop succeeds may report the detachment.
             if registration is not None and \
@@ -150,8 +162,8 @@ else:
             return None
 
         def peek(self):
-            """If alive then return (obj, func, args, kwargs);
-            otherwise return None"""
+            """``(obj, func, args, kwargs)`` while the callback is due,
+            else None; the finalizer stays as it is."""
             registration, referent = self._live_state()
             if registration is None:
                 return None
@@ -160,7 +172,7 @@ else:
 
         @property
         def alive(self):
-            """Whether finalizer is alive"""
+            """True until the callback has run or been detached."""
             return self in finalize._registry
 
         def _get_atexit(self):
@@ -173,7 +185,8 @@ else:
                 registration.atexit = bool(value)
 
         atexit = property(_get_atexit, _set_atexit,
-                          doc="Whether finalizer should be called at exit")
+                          doc="Whether a finalizer still due when the "
+                          "program ends runs then (default True).")
         del _get_atexit, _set_atexit
 
         def __repr__(self):
@@ -202,7 +215,7 @@ else:
             try:
                 if finalize._registry:
                     import gc
-                    if GC_CAN_BE_DISABLED and gc.isenabled():
+                    if _compat.GC_CAN_BE_DISABLED and gc.isenabled():
                         # No collection may run finalizers behind our back.
                         gc_was_enabled = True
                         gc.disable()

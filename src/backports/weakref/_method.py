@@ -1,4 +1,5 @@
-"""``WeakMethod`` as CPython 3.14 has it, for interpreters whose own differs.
+"""``WeakMethod`` as the newest CPython has it, for interpreters whose own
+differs.
 
 Where the interpreter has a WeakMethod (3.4-3.9, PyPy), ours subclasses it,
 so ``isinstance(ours, weakref.WeakMethod)`` holds and the two compare equal
@@ -13,10 +14,15 @@ from ._arguments import (missing_positional, multiple_values,
                          too_many_positional, unexpected_keyword)
 from ._compat import (HAS_NATIVE_WEAKMETHOD, METHODS_RECORD_CLASS,
                       REF_EQ_DISPATCHES_TO_SUBCLASS,
-                      REF_INIT_REFUSES_KEYWORDS_AS_314,
+                      REF_INIT_SAYS_TAKES_NO_KEYWORD_ARGUMENTS,
                       REF_SUBCLASS_HASH_IS_IDENTITY,
-                      REF_SUBCLASS_REPR_IS_GENERIC, UNBOUND_METHODS_EXIST,
-                      ref_repr)
+                      REF_SUBCLASS_REPR_IS_GENERIC, UNBOUND_METHODS_EXIST)
+from ._compat.generics import subscriptable
+
+if REF_SUBCLASS_HASH_IS_IDENTITY:
+    from ._compat.jython import referent_hash as _referent_hash
+if REF_SUBCLASS_REPR_IS_GENERIC:
+    from ._compat.jython import ref_repr
 
 _ref = _stdlib.ref
 _QUALNAME = "WeakMethod.__new__"
@@ -33,14 +39,7 @@ else:
 
 
 if REF_EQ_DISPATCHES_TO_SUBCLASS:
-    def _same_referent(first, second):
-        # What ref.__eq__ answers: live referents compare with ==, a dead
-        # one is equal to nothing but its own ref.
-        first_referent = _ref.__call__(first)
-        second_referent = _ref.__call__(second)
-        if first_referent is None or second_referent is None:
-            return first is second
-        return first_referent == second_referent
+    from ._compat.jython import same_referent as _same_referent
 else:
     _same_referent = _ref.__eq__
 
@@ -66,10 +65,15 @@ def _parse_new_arguments(args, kwargs):
 _NOT_A_METHOD = object()
 
 
+@subscriptable
 class WeakMethod(_Base):
-    """
-    A custom `weakref.ref` subclass which simulates a weak reference to
-    a bound method, working around the lifetime problem of bound methods.
+    """A weak reference to a bound method, alive while both its instance
+    and its function are.
+
+    ``ref(obj.method)`` dies at once: each attribute access makes a new
+    bound method. ``WeakMethod(obj.method)`` holds the instance and the
+    function weakly instead; calling it gives a new bound method, or None
+    once either has died, and *callback* is called with it at that moment.
     """
 
     __module__ = "backports.weakref"
@@ -91,7 +95,8 @@ class WeakMethod(_Base):
         if instance is _NOT_A_METHOD or (UNBOUND_METHODS_EXIST and
                                          instance is None):
             # Not a bound method (Python 2's unbound one has no instance).
-            # Raised outside any except block: no chained context, as 3.14.
+            # Raised outside any except block: no chained context, as
+            # CPython's.
             raise TypeError("argument should be a bound method, not {}"
                             .format(type(meth)))
 
@@ -110,10 +115,10 @@ class WeakMethod(_Base):
         self_ref = _ref(self)
         return self
 
-    if not REF_INIT_REFUSES_KEYWORDS_AS_314:
+    if not REF_INIT_SAYS_TAKES_NO_KEYWORD_ARGUMENTS:
         def __init__(*args, **kwargs):
             # __new__ did the work; what is left is ref.__init__'s one
-            # check, which 3.14 makes after __new__ accepted the keywords.
+            # check, which CPython makes after __new__ accepted them.
             if kwargs:
                 raise TypeError("ref() takes no keyword arguments")
 
@@ -142,23 +147,12 @@ class WeakMethod(_Base):
         return (not _same_referent(self, other) or
                 self._func_ref != other._func_ref)
 
-    if REF_SUBCLASS_HASH_IS_IDENTITY:
-        def __hash__(self):
-            # A ref hashes as its referent, remembered for after its death.
-            try:
-                return self._referent_hash
-            except AttributeError:
-                referent = _ref.__call__(self)
-                if referent is None:
-                    raise TypeError("weak object has gone away")
-                self._referent_hash = hash(referent)
-                return self._referent_hash
-    else:
-        __hash__ = _ref.__hash__
+    __hash__ = _referent_hash if REF_SUBCLASS_HASH_IS_IDENTITY else \
+        _ref.__hash__
 
     if REF_SUBCLASS_REPR_IS_GENERIC:
         def __repr__(self):
-            # The instance, not the rebuilt bound method, as in 3.14.
+            # The instance, not the rebuilt bound method, as CPython shows.
             return ref_repr(self, _ref.__call__(self))
 
 

@@ -28,12 +28,8 @@ CacheInfo = collections.namedtuple("CacheInfo",
 _KEYWORD_MARK = object()
 
 if _compat.PY2:
-    def _bind(function, instance):
-        return types.MethodType(function, instance, type(instance))
-
-    def _move_to_end(ordered, key):
-        # Python 2's OrderedDict has no move_to_end.
-        ordered[key] = ordered.pop(key)
+    from .._compat.py2 import bind as _bind
+    from .._compat.py2 import move_to_end as _move_to_end
 else:
     _bind = types.MethodType
     _move_to_end = collections.OrderedDict.move_to_end

@@ -1,44 +1,7 @@
-"""What several extras share: dict removals that callbacks may race, and
-how weak collections copy and show themselves."""
+"""What several extras share: how weak collections copy and show
+themselves. (How their entries are made and dropped is the mirror's own:
+``backports.weakref._entries``.)"""
 from __future__ import absolute_import
-
-import threading
-
-from .. import _compat
-
-if _compat.DICT_POP_CAN_RACE:
-    _POP_LOCK = threading.Lock()
-
-    def pop_if_present(data, key):
-        """``data.pop(key, None)``, safe when another thread pops too."""
-        with _POP_LOCK:
-            return data.pop(key, None)
-else:
-    def pop_if_present(data, key):
-        """``data.pop(key, None)``, safe when another thread pops too."""
-        return data.pop(key, None)
-
-if _compat.HAS_DELITEM_IF_VALUE_IS:
-    from __pypy__ import delitem_if_value_is as delete_if_same
-else:
-    def delete_if_same(data, key, expected):
-        """Delete ``data[key]`` if it is *expected*.
-
-        No atomic compare-and-delete here: pop, then put back whatever
-        another thread stored under the key in the meantime.
-        """
-        found = pop_if_present(data, key)
-        if found is not None and found is not expected:
-            data.setdefault(key, found)
-
-if _compat.HAS_REMOVE_DEAD_WEAKREF:
-    from _weakref import _remove_dead_weakref as remove_dead_weakref
-else:
-    def remove_dead_weakref(data, key):
-        """Delete ``data[key]`` if it holds a dead reference."""
-        found = data.get(key)
-        if found is not None and found() is None:
-            delete_if_same(data, key, found)
 
 
 class SameMembersCopy(object):

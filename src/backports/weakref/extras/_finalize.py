@@ -9,7 +9,7 @@ import types
 import warnings
 
 from .. import finalize
-from .._weakset import _slot_names
+from .._copying import slot_names
 
 
 class FinalizerReferencesObjectWarning(RuntimeWarning):
@@ -70,7 +70,7 @@ def _direct_references(obj):
     instance_dict = getattr(obj, "__dict__", None)
     if isinstance(instance_dict, dict):
         found.append(instance_dict)
-    for name in _slot_names(type(obj)):
+    for name in slot_names(type(obj)):
         found.append(getattr(obj, name, None))
     return found
 

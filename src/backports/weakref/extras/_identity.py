@@ -16,15 +16,9 @@ from __future__ import absolute_import
 import weakref as _stdlib
 
 from .. import _compat
-from .._weakset import purge_first
-from ._common import (SameMembersCopy, delete_if_same,
-                      remove_dead_weakref)
-
-if _compat.PY2:
-    from collections import ItemsView, MutableMapping, MutableSet, ValuesView
-else:
-    from collections.abc import (ItemsView, MutableMapping, MutableSet,
-                                 ValuesView)
+from .._compat.abcs import ItemsView, MutableMapping, MutableSet, ValuesView
+from .._entries import delete_if_same, remove_dead_weakref
+from ._common import SameMembersCopy
 
 ref = _stdlib.ref
 KeyedRef = _stdlib.KeyedRef
@@ -365,4 +359,5 @@ class WeakIdentitySet(SameMembersCopy, _IdentityTable, MutableSet):
 
 
 if _compat.CALLBACKS_ARE_DEFERRED:
+    from .._compat.jython import purge_first
     purge_first(_IdentityTable, ["__len__"])

@@ -7,13 +7,9 @@ import weakref as _stdlib
 from operator import itemgetter
 
 from .. import _compat
-from .._weakset import key_ref, purge_first
-from ._common import SameMembersCopy, pop_if_present
-
-if _compat.PY2:
-    from collections import MutableSequence, MutableSet
-else:
-    from collections.abc import MutableSequence, MutableSet
+from .._compat.abcs import MutableSequence, MutableSet
+from .._entries import key_ref, pop_if_present
+from ._common import SameMembersCopy
 
 ref = _stdlib.ref
 
@@ -325,4 +321,5 @@ class WeakList(SameMembersCopy, MutableSequence):
 
 
 if _compat.CALLBACKS_ARE_DEFERRED:
+    from .._compat.jython import purge_first
     purge_first(OrderedWeakSet, ["__len__"])
