@@ -4,6 +4,7 @@ from __future__ import absolute_import
 
 import functools
 import threading
+import types
 import weakref
 
 import pytest
@@ -199,6 +200,14 @@ def test_the_class_is_constructible_as_its_stub_says():
     assert not direct.alive and not by_keyword.alive
     with pytest.raises(TypeError):
         WeakCallable()
+
+
+@pytest.mark.skipif(not hasattr(types, "GenericAlias"),
+                    reason="X[T] at runtime is 3.9's (bpo-39481)")
+def test_subscriptable_as_the_stub_is_generic():
+    alias = WeakCallable[str]
+    assert alias.__origin__ is WeakCallable
+    assert isinstance(alias(function), WeakCallable)
 
 
 def test_threads_report_one_death_each():

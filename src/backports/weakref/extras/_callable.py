@@ -74,6 +74,11 @@ class WeakCallable(object):
                  "_arg_refs", "_keywords", "_key", "_hash", "_pending",
                  "__weakref__")
 
+    if hasattr(types, "GenericAlias"):
+        # WeakCallable[str] at runtime too (3.9+), as the stub's Generic
+        # lets annotations say, and as the other extras classes allow.
+        __class_getitem__ = classmethod(types.GenericAlias)
+
     # Constructible, as its stub and its place in __all__ promise: the
     # class was once only made by weak_callable(), and WeakCallable(f) then
     # failed (object.__init__ takes no arguments).
