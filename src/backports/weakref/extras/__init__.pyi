@@ -178,23 +178,19 @@ def weak_lru_cache(maxsize: int | None = 128, typed: bool = False) -> Callable[[
 
 # -- weak dicts with a default factory (gh-75437) ----------------------------------
 
-class WeakKeyDefaultDictionary(WeakKeyDictionary[_Key, _Value]):
+@type_check_only
+class _DefaultFactory(Generic[_Key, _Value]):
+    # The mixin both dicts put before their weak dict, as at runtime. The
+    # arguments after the factory are that weak dict's.
     default_factory: Callable[[], _Value] | None
-    # The arguments after the factory are WeakKeyDictionary's.
     @overload
     def __init__(self) -> None: ...
     @overload
     def __init__(self, default_factory: Callable[[], _Value] | None, *args: Any, **kwargs: Any) -> None: ...
     def __missing__(self, key: _Key) -> _Value: ...
 
-class WeakValueDefaultDictionary(WeakValueDictionary[_Key, _Value]):
-    default_factory: Callable[[], _Value] | None
-    # The arguments after the factory are WeakValueDictionary's.
-    @overload
-    def __init__(self) -> None: ...
-    @overload
-    def __init__(self, default_factory: Callable[[], _Value] | None, *args: Any, **kwargs: Any) -> None: ...
-    def __missing__(self, key: _Key) -> _Value: ...
+class WeakKeyDefaultDictionary(_DefaultFactory[_Key, _Value], WeakKeyDictionary[_Key, _Value]): ...
+class WeakValueDefaultDictionary(_DefaultFactory[_Key, _Value], WeakValueDictionary[_Key, _Value]): ...
 
 # -- finalizers with options -----------------------------------------------------
 
