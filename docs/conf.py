@@ -6,48 +6,112 @@ network) and by Read the Docs (.readthedocs.yaml, same docs/requirements.txt).
 import io
 import os
 import re
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-# The version lives in the package alone (as setup.py reads it).
-with io.open(os.path.join(ROOT, "src", "backports", "weakref", "__init__.py"),
-             encoding="utf-8") as source:
-    release = re.search(r'^__version__ = "([^"]+)"', source.read(),
-                        re.M).group(1)
+
+def _read(*parts):
+    with io.open(os.path.join(ROOT, *parts), encoding="utf-8") as source:
+        return source.read()
+
+
+# The version lives in the package alone, the newest CPython release in
+# _specification.py alone (as setup.py reads them).
+release = re.search(r'^__version__ = "([^"]+)"',
+                    _read("src", "backports", "weakref", "__init__.py"),
+                    re.M).group(1)
 version = release
+NEWEST = "%s.%s" % re.search(
+    r"^NEWEST = \((\d+), (\d+)\)$",
+    _read("src", "backports", "weakref", "_specification.py"), re.M).groups()
 
 project = "backports.weakref"
 author = "backports.weakref contributors"
 copyright = "backports.weakref contributors"
 
-extensions = ["myst_parser"]
+extensions = ["myst_parser", "sphinx.ext.intersphinx"]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "requirements.txt"]
 myst_heading_anchors = 3
 
-# Every cross-reference must resolve: no intersphinx (it would fetch
-# inventories from the network), so stdlib names are written as code.
+# Every cross-reference must resolve, ours and CPython's alike.
 nitpicky = True
 
+# --- links to CPython's own documentation, built offline -----------------
+#
+# intersphinx would fetch docs.python.org's objects.inv, and the build must
+# not touch the network. So the inventory is written here, at each build,
+# from the names these pages link: a reference such as {py:class}`weakref.WeakSet`
+# that nothing of ours defines resolves through it to CPython's page, and a
+# name missing from the list fails the build (-n -W) instead of rendering
+# as plain text. Add a name here when a page starts linking it.
+PYTHON_DOCS = "https://docs.python.org/%s/" % NEWEST
+PYTHON_NAMES = {
+    "py:module": ["weakref", "gc", "copy", "functools", "atexit",
+                  "collections.abc", "typing"],
+    "py:class": ["weakref.ref", "weakref.WeakKeyDictionary",
+                 "weakref.WeakValueDictionary", "weakref.WeakSet",
+                 "weakref.WeakMethod", "weakref.finalize",
+                 "functools.partial", "collections.abc.MutableMapping",
+                 "collections.abc.MutableSet",
+                 "collections.abc.MutableSequence"],
+    "py:function": ["weakref.proxy", "weakref.getweakrefcount",
+                    "weakref.getweakrefs", "gc.collect", "copy.copy",
+                    "copy.deepcopy", "functools.lru_cache", "atexit.register"],
+    "py:data": ["weakref.ReferenceType", "weakref.ProxyType",
+                "weakref.CallableProxyType", "weakref.ProxyTypes"],
+    "py:exception": ["ReferenceError", "TypeError", "KeyError"],
+}
+
+
+def _python_page(name):
+    """The page of CPython's library reference that documents *name*."""
+    if "." not in name:
+        return "library/exceptions.html"
+    module = name.rsplit(".", 1)[0]
+    for candidate in sorted(PYTHON_NAMES["py:module"], key=len, reverse=True):
+        if name.startswith(candidate + "."):
+            module = candidate
+            break
+    return "library/%s.html" % module
+
+
+def _write_python_inventory(path):
+    lines = []
+    for role, names in sorted(PYTHON_NAMES.items()):
+        for name in names:
+            if role == "py:module":
+                uri = "library/%s.html#module-%s" % (name, name)
+            else:
+                uri = "%s#%s" % (_python_page(name), name)
+            lines.append("%s %s 1 %s -\n" % (name, role, uri))
+    header = ("# Sphinx inventory version 2\n# Project: Python\n"
+              "# Version: %s\n"
+              "# The remainder of this file is compressed using zlib.\n"
+              % NEWEST)
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        os.makedirs(folder)
+    with open(path, "wb") as inventory:
+        inventory.write(header.encode("ascii"))
+        inventory.write(zlib.compress("".join(lines).encode("utf-8")))
+
+
+PYTHON_INVENTORY = os.path.join(ROOT, "build", "docs-inventory", "python.inv")
+_write_python_inventory(PYTHON_INVENTORY)
+intersphinx_mapping = {"python": (PYTHON_DOCS, PYTHON_INVENTORY)}
+
 html_theme = "alabaster"
+# The sidebar shows `project` as its title: "backports.weakref" is one word
+# that must not break, so the sidebar is wide enough for it at alabaster's
+# heading size, and the version goes in the line under it.
 html_title = "backports.weakref %s" % release
-html_theme_options = {"description": "CPython 3.14's weakref, everywhere"}
-
-# Pages that another part of the project writes: listed in the table of
-# contents only once they exist, so the build never depends on them.
-OPTIONAL_PAGES = ["extras"]
-
-
-def _add_optional_pages(app, docname, source):
-    if docname != app.config.root_doc:
-        return
-    present = [page for page in OPTIONAL_PAGES
-               if os.path.exists(os.path.join(app.srcdir, page + ".md"))]
-    source[0] = source[0].replace("<!-- optional pages -->\n",
-                                  "".join(page + "\n" for page in present))
-
-
-def setup(app):
-    app.connect("source-read", _add_optional_pages)
+html_theme_options = {
+    "description": "CPython %s's weakref, everywhere (version %s)"
+                   % (NEWEST, release),
+    "sidebar_width": "250px",
+    "page_width": "1000px",
+}

@@ -4,6 +4,7 @@ from __future__ import absolute_import
 
 import functools
 import threading
+import types
 import weakref
 
 import pytest
@@ -177,6 +178,36 @@ def test_strong_fallback():
 def test_not_callable():
     with pytest.raises(TypeError):
         weak_callable(5)
+    with pytest.raises(TypeError):
+        WeakCallable(5)
+
+
+def test_the_class_is_constructible_as_its_stub_says():
+    """WeakCallable(...) takes weak_callable's arguments and makes the same
+    reference: exported as a class, it must be one you can call."""
+    target = Target("t")
+    deaths = []
+    direct = WeakCallable(target.method, deaths.append)
+    assert direct == weak_callable(target.method)
+    assert hash(direct) == hash(weak_callable(target.method))
+    assert direct(1) == ("t", (1,), {})
+    by_keyword = WeakCallable(func=functools.partial(target.method, target),
+                              weak_arguments=True, strong_fallback=False)
+    assert by_keyword.is_weak and by_keyword.target()() == ("t", (target,),
+                                                            {})
+    del target
+    collect_until(lambda: deaths == [direct])
+    assert not direct.alive and not by_keyword.alive
+    with pytest.raises(TypeError):
+        WeakCallable()
+
+
+@pytest.mark.skipif(not hasattr(types, "GenericAlias"),
+                    reason="X[T] at runtime is 3.9's (bpo-39481)")
+def test_subscriptable_as_the_stub_is_generic():
+    alias = WeakCallable[str]
+    assert alias.__origin__ is WeakCallable
+    assert isinstance(alias(function), WeakCallable)
 
 
 def test_threads_report_one_death_each():

@@ -109,7 +109,10 @@ def admits(requires_python, version):
 
 # Classified versions that tools/matrix.py does not run yet, each with why.
 # Remove an entry once the matrix runs it: the test below then insists.
-NOT_YET_IN_MATRIX = {}
+NOT_YET_IN_MATRIX = {
+    "3.15": "the newest release (src/backports/weakref/_specification.py); "
+            "the matrix's Debian sid chroot gains python3.15 in its own branch",
+}
 
 
 def test_every_tested_cpython_is_classified_and_nothing_else():

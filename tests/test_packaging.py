@@ -24,6 +24,7 @@ from __future__ import absolute_import
 import base64
 import email
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -329,6 +330,46 @@ def test_wheel_metadata():
     assert metadata["Version"] == backports.weakref.__version__
     assert specifiers(metadata["Requires-Python"]) == REQUIRES_PYTHON
     assert not metadata.get_all("Requires-Dist")
+    # PEP 639 (setuptools 77+, which builds on 3.9+): an SPDX expression, and
+    # no License field or license classifier beside it.
+    assert metadata["Metadata-Version"] == "2.4"
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata["License"] is None
+    classifiers = metadata.get_all("Classifier")
+    assert not [entry for entry in classifiers
+                if entry.startswith("License ::")]
+    urls = dict(entry.split(", ", 1)
+                for entry in metadata.get_all("Project-URL"))
+    assert sorted(urls) == ["Changelog", "Documentation", "Homepage",
+                            "Issues", "Source"]
+    assert metadata["Author"] and metadata["Maintainer"]
+
+
+@needs_wheel
+def test_summary_names_the_newest_release():
+    """setup.py words the summary from _specification.NEWEST, the one
+    place that names the release this package mirrors."""
+    from backports.weakref import _specification
+    newest = "%d.%d" % _specification.NEWEST
+    metadata = email.message_from_string(read_wheel(
+        r"[^/]+\.dist-info/METADATA$"))
+    assert metadata["Summary"].startswith(
+        "CPython %s's weakref module" % newest)
+    assert "Programming Language :: Python :: " + newest in \
+        metadata.get_all("Classifier")
+
+
+@needs_wheel
+def test_file_names_are_the_normalized_ones_pypi_takes():
+    """PyPI refuses a wheel or sdist whose filename does not start with
+    ``backports_weakref``, and reads a wheel's metadata from
+    ``backports_weakref-VERSION.dist-info``: see the upgrade tests below for
+    what that means to pip < 20.2."""
+    version = backports.weakref.__version__
+    assert os.path.basename(WHEEL).startswith(
+        "backports_weakref-%s-" % version)
+    assert wheel_dist_info() == "backports_weakref-%s.dist-info" % version
+    assert os.path.basename(SDIST) == "backports_weakref-%s.tar.gz" % version
 
 
 @needs_wheel
@@ -452,64 +493,216 @@ class Environment(object):
     def __init__(self, folder):
         in_venv = run([PIP_PYTHON, "-c", IN_VENV]).strip() == "True"
         if in_venv:
-            venv = os.path.join(folder, "venv")
-            run([PIP_PYTHON, "-m", "venv", venv])
-            self.python = os.path.join(venv, "bin", "python")
+            self.root = os.path.join(folder, "venv")
+            run([PIP_PYTHON, "-m", "venv", self.root])
+            self.python = os.path.join(self.root, "bin", "python")
             self.options = []
             self.env = {}
             where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
         else:
+            self.root = os.path.join(folder, "userbase")
             self.python = PIP_PYTHON
             self.options = ["--user"]
-            self.env = {"PYTHONUSERBASE": os.path.join(folder, "userbase")}
+            self.env = {"PYTHONUSERBASE": self.root}
             where = "import site; print(site.getusersitepackages())"
         self.site = run([self.python, "-c", where], env=self.env).strip()
+
+    def copy(self, folder):
+        """The same environment, copied under *folder*: a venv runs from
+        anywhere when started as bin/python -m pip, and a user site holds
+        only paths relative to itself."""
+        twin = Environment.__new__(Environment)
+        twin.__dict__.update(self.__dict__)
+        twin.root = os.path.join(folder, os.path.basename(self.root))
+        shutil.copytree(self.root, twin.root, symlinks=True)
+        if self.options:
+            twin.env = {"PYTHONUSERBASE": twin.root}
+        else:
+            twin.python = os.path.join(twin.root, "bin", "python")
+        twin.site = os.path.join(twin.root,
+                                 os.path.relpath(self.site, self.root))
+        return twin
 
     def install(self, *args):
         return pip_install(self.python, "--no-deps", "--upgrade",
                            *(self.options + list(args)), env=self.env)
+
+    def uninstall(self, name):
+        return run([self.python, "-m", "pip", "uninstall", "-y", name],
+                   env=self.env)
+
+    def installed(self):
+        """The metadata folders of backports.weakref in this site (pip 18
+        removes a user site that its last uninstall left empty)."""
+        if not os.path.isdir(self.site):
+            return []
+        return dist_info_folders(self.site, kinds="dist|egg")
 
 
 IN_VENV = ("import sys; print(hasattr(sys, 'real_prefix') or "
            "sys.prefix != getattr(sys, 'base_prefix', sys.prefix))")
 
 
-@needs_pip
-def test_upgrades(tmpdir, pip_version):
-    """1.0.post1, then this release, then a newer one: each ``pip install
-    --upgrade backports.weakref`` by name, as users upgrade from an index."""
-    old = distribution_file("backports.weakref")
-    if old is None:
-        pytest.skip("backports.weakref 1.0.post1 was not downloaded")
-    links = str(tmpdir.mkdir("links"))
-    newer_wheel, newer = bumped_wheel(links)
-    shutil.copy(WHEEL, links)
-    environment = Environment(str(tmpdir))
+# --- upgrades ------------------------------------------------------------------
+#
+# pip before 20.2 (2.7 ships 19.2.3, 3.6 ships 18.1, Jython 19.1) asks its
+# vendored pkg_resources whether a distribution is installed. That files each
+# installed one under a key made from the name part of its metadata folder,
+# and looks the requirement up under a key made from the name as the user
+# (or a dependent's Requires-Dist) wrote it, both through safe_name():
+# runs of characters other than letters, digits and "." become "-", then
+# lowercase. "." stays, so "backports.weakref" and "backports-weakref" are two
+# keys. What is not found is not uninstalled: the upgrade leaves the old
+# folder, and 1.0.post1's backports/weakref.py, beside the new ones.
+#
+# Which folder names exist:
+# - 1.0.post1: "backports.weakref-1.0.post1.dist-info".
+# - our wheels: "backports_weakref-X.dist-info". The name is PyPI's to choose,
+#   not ours: it refuses a wheel whose filename does not start with the
+#   normalized name (backports_weakref), and reads the metadata from
+#   "<that name>-<version>.dist-info/METADATA", so no wheel it accepts can
+#   carry the dotted folder (pyproject.toml).
+# - our sdist, built by pip < 20.2: its interpreter's setuptools (at most 75.3
+#   on 2.7-3.8) writes "backports.weakref-X.dist-info" or "-X-pyN.egg-info".
+#
+# So with those pips "pip install -U backports.weakref" upgrades 1.0.post1
+# (and sdist installs) cleanly, "backports-weakref" our wheels, and no one
+# spelling both: no file that PyPI accepts can change that, since the lookup
+# happens in the pip already installed. pip 20.2+ (20.3.4 is the last for 2.7,
+# 21.3.1 for 3.6) compares normalized names and upgrades cleanly whatever the
+# spelling. docs/migrating-from-1.0.md tells old-pip users to upgrade pip
+# first, and how to clear a leftover; the tests below hold each upgrade to
+# exactly this model, and check that remedy wherever an old pip leaves one.
 
-    def upgrade_to(version):
-        environment.install("--find-links", links,
-                            "backports.weakref==" + version)
+def old_pip_key(name):
+    """pkg_resources.safe_name(name).lower(), as pip < 20.2 compares."""
+    return re.sub(r"[^A-Za-z0-9.]+", "-", name).lower()
+
+
+def folder_name(folder):
+    """The distribution name part of a metadata folder's name."""
+    return re.match(r"(.+?)-\d", folder).group(1)
+
+
+def folder_version(folder):
+    return re.match(r".+?-(\d[^-]*?)(-py[\d.]+)?\.(dist|egg)-info$",
+                    folder).group(1)
+
+
+def bumped_sdist(folder, newer):
+    """A copy of the sdist as release *newer*: its version in PKG-INFO and
+    in the package's __version__, which setup.py reads."""
+    version = backports.weakref.__version__
+    target = os.path.join(folder, "backports_weakref-%s.tar.gz" % newer)
+    with tarfile.open(SDIST) as source:
+        with tarfile.open(target, "w:gz") as bumped:
+            for member in source.getmembers():
+                data = source.extractfile(member).read() if member.isfile() \
+                    else None
+                top, _, rest = member.name.partition("/")
+                member.name = "backports_weakref-%s%s" % (
+                    newer, "/" + rest if rest else "")
+                if data is not None:
+                    if rest.endswith("PKG-INFO"):
+                        data = re.sub(b"(?m)^Version: .*$",
+                                      b"Version: " + newer.encode("ascii"),
+                                      data)
+                    elif rest == "src/backports/weakref/__init__.py":
+                        data = data.replace(
+                            ('__version__ = "%s"' % version).encode("ascii"),
+                            ('__version__ = "%s"' % newer).encode("ascii"))
+                    member.size = len(data)
+                    bumped.addfile(member, io.BytesIO(data))
+                else:
+                    bumped.addfile(member)
+    return target
+
+
+# (what is installed first, how the upgrade names what to install)
+UPGRADES = [(start, how) for start in ("1.0.post1", "this-release")
+            for how in ("backports.weakref", "backports-weakref", "wheel-file",
+                        "sdist-file")]
+
+
+@pytest.fixture(scope="module")
+def upgrade_start(tmpdir_factory):
+    """The two starting points, each installed once and copied per test."""
+    made = {}
+
+    def make(start):
+        if start not in made:
+            folder = str(tmpdir_factory.mktemp("start-" + start))
+            environment = Environment(folder)
+            if start == "1.0.post1":
+                environment.install("backports.weakref==1.0.post1")
+            else:
+                environment.install(WHEEL)
+            made[start] = environment
+        return made[start]
+    return make
+
+
+@needs_pip
+@pytest.mark.parametrize("start,how", UPGRADES,
+                         ids=["%s-then-%s" % pair for pair in UPGRADES])
+def test_upgrade(tmpdir, pip_version, upgrade_start, start, how):
+    """An installed 1.0.post1 or this release, upgraded with the shipped pip
+    to this release or a newer one, named as users name it: by either
+    spelling from an index, or as a downloaded wheel or sdist."""
+    if start == "1.0.post1" and \
+            distribution_file("backports.weakref") is None:
+        pytest.skip("backports.weakref 1.0.post1 was not downloaded")
+    environment = upgrade_start(start).copy(str(tmpdir.mkdir("env")))
+    [before] = environment.installed()
+    links = str(tmpdir.mkdir("links"))
+    if start == "1.0.post1":
+        wheel, sdist, version = WHEEL, SDIST, backports.weakref.__version__
+    else:
+        wheel, version = bumped_wheel(links)
+        sdist = bumped_sdist(str(tmpdir), version)
+    if not os.path.exists(os.path.join(links, os.path.basename(wheel))):
+        shutil.copy(wheel, links)
+
+    if how == "wheel-file":
+        arguments = [wheel]
+        # pip < 20.2 names the requirement after the filename, "_" as "-".
+        asked = os.path.basename(wheel).split("-")[0]
+    elif how == "sdist-file":
+        arguments = [sdist]
+        asked = "backports.weakref"   # the Name its metadata says
+    else:
+        arguments = ["--find-links", links, "%s==%s" % (how, version)]
+        asked = how
+
+    def upgrade():
+        environment.install(*arguments)
         check_imports([environment.site],
                       {"backports.weakref": environment.site})
-        return dist_info_folders(environment.site)
+        return environment.installed()
 
-    upgrade_to("1.0.post1")
-    assert os.path.isfile(os.path.join(environment.site, "backports",
-                                       "weakref.py"))
-    # 1.0.post1's dist-info is "backports.weakref-...": every pip finds it.
-    # Ours is named as the build backend names it: setuptools 75.8 and later
-    # write "backports_weakref-...", earlier ones "backports.weakref-...".
-    stem = wheel_dist_info()[:-len(".dist-info")].split("-")[0]
-    assert upgrade_to(backports.weakref.__version__) == [
-        "%s-%s.dist-info" % (stem, backports.weakref.__version__)]
-    assert not os.path.exists(os.path.join(environment.site, "backports",
-                                           "weakref.py"))
+    after = upgrade()
+    left = []
+    if pip_version < PIP_NORMALIZES_DIST_INFO and \
+            old_pip_key(asked) != old_pip_key(folder_name(before)):
+        left = [before]
+    assert sorted(folder_version(name) for name in after) == sorted(
+        [version] + [folder_version(name) for name in left]), after
+    assert set(left) <= set(after)
+    old_module = os.path.join(environment.site, "backports", "weakref.py")
+    assert os.path.exists(old_module) == (left != [] and
+                                          start == "1.0.post1")
+    if not left:
+        return
 
-    folders = upgrade_to(newer)
-    if pip_version < PIP_NORMALIZES_DIST_INFO and len(folders) == 2:
-        pytest.xfail("pip %s cannot find an installed %s when asked for "
-                     "backports.weakref (pip < 20.2 does not normalize "
-                     "names): the upgrade to %s left %s"
-                     % (".".join(map(str, pip_version)), folders[0], newer,
-                        " and ".join(folders)))
-    assert folders == ["%s-%s.dist-info" % (stem, newer)]
+    # The remedy docs/migrating-from-1.0.md gives for what an old pip left:
+    # uninstall under both spellings until neither is found, then install.
+    # Each uninstall is spelled for a folder of this site (the user site
+    # comes first on sys.path), so nothing outside it is touched.
+    for _ in range(4):
+        remaining = environment.installed()
+        if not remaining:
+            break
+        environment.uninstall(folder_name(remaining[0]))
+    assert environment.installed() == []
+    assert [folder_version(name) for name in upgrade()] == [version]
+    assert not os.path.exists(old_module)

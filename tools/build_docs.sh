@@ -5,9 +5,10 @@
 #
 # A throwaway venv (build/docs/venv, rebuilt when docs/requirements.txt
 # changes) gets the pinned Sphinx from PyPI. The build fetches nothing from
-# the network: no intersphinx, no linkcheck. `-n` (nitpicky) makes every
-# internal cross-reference that does not resolve a warning, `-W` an error;
-# `--keep-going` reports them all before failing.
+# the network: no linkcheck, and intersphinx reads the inventory of CPython
+# names that docs/conf.py writes (no objects.inv is downloaded). `-n`
+# (nitpicky) makes every cross-reference that does not resolve a warning,
+# `-W` an error; `--keep-going` reports them all before failing.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

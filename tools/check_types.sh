@@ -31,6 +31,8 @@ REQUIREMENTS=(
 # The lowest target each checker still accepts: the stubs must hold there too.
 MYPY_OLDEST=3.10
 PYRIGHT_OLDEST=3.9
+# The release the package mirrors, from the one place that names it.
+NEWEST=$(sed -n 's/^NEWEST = (\([0-9]*\), \([0-9]*\))$/\1.\2/p' "$ROOT/src/backports/weakref/_specification.py")
 
 STARTED=$SECONDS
 SUMMARY=()
@@ -78,14 +80,17 @@ misuse_rejected() {
         typed_misuse.py --mypy "$mypy_out" --pyright "$pyright_out")
 }
 
-stubs_clean() {
-    # The stubs themselves, strictly: overrides, overloads, and no ignore
-    # comment that is not needed. pyright here honours only its own
-    # `pyright: ignore[rule]` comments, mypy only `type: ignore[code]`.
+STUBS=(backports/__init__.pyi backports/weakref/__init__.pyi backports/weakref/extras/__init__.pyi)
+
+stubs_clean() {   # stubs_clean MYPY-TARGET PYRIGHT-TARGET
+    # The stubs themselves (core and extras), strictly: overrides,
+    # overloads, and no ignore comment that is not needed. pyright here
+    # honours only its own `pyright: ignore[rule]` comments, mypy only
+    # `type: ignore[code]`. Each target takes other version branches.
     (cd "$ROOT/src" && "$VENV/bin/python" -m mypy --strict --warn-unused-ignores \
-        --cache-dir "$WORK/mypy-cache" backports/__init__.pyi backports/weakref/__init__.pyi) &&
-    "$VENV/bin/pyright" -p "$TYPING/pyrightconfig-stubs.json" --pythonpath "$VENV/bin/python" \
-        "$ROOT/src/backports/__init__.pyi" "$ROOT/src/backports/weakref/__init__.pyi"
+        --python-version "$1" --cache-dir "$WORK/mypy-cache" "${STUBS[@]}") &&
+    (cd "$ROOT/src" && "$VENV/bin/pyright" -p "$TYPING/pyrightconfig-stubs.json" \
+        --pythonpath "$VENV/bin/python" --pythonversion "$2" "${STUBS[@]}")
 }
 
 stubtest() {
@@ -110,11 +115,19 @@ echo "check_types: $("$PYTHON" --version 2>&1) at $PYTHON; ${REQUIREMENTS[*]}"
 
 step venv make_venv
 if [[ $FAILED == 0 ]]; then
-    step "stubs-strict" stubs_clean
-    step "mypy-strict-usage" mypy_clean "$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" typed_usage.py
-    step "mypy-strict-usage-$MYPY_OLDEST" mypy_clean "$MYPY_OLDEST" typed_usage.py
-    step "pyright-strict-usage" pyright_clean "$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" typed_usage.py
-    step "pyright-strict-usage-$PYRIGHT_OLDEST" pyright_clean "$PYRIGHT_OLDEST" typed_usage.py
+    CURRENT=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    step "stubs-strict-$CURRENT" stubs_clean "$CURRENT" "$CURRENT"
+    step "stubs-strict-oldest" stubs_clean "$MYPY_OLDEST" "$PYRIGHT_OLDEST"
+    step "stubs-strict-$NEWEST" stubs_clean "$NEWEST" "$NEWEST"
+    # The usage corpus at the oldest target (ours for finalize and
+    # WeakMethod), the venv's (ours for the containers), 3.14 (the stdlib's
+    # WeakValueDictionary) and the newest (the stdlib's weak dicts both).
+    for target in "$MYPY_OLDEST" "$CURRENT" 3.14 "$NEWEST"; do
+        step "mypy-strict-usage-$target" mypy_clean "$target" typed_usage.py
+    done
+    for target in "$PYRIGHT_OLDEST" "$CURRENT" 3.14 "$NEWEST"; do
+        step "pyright-strict-usage-$target" pyright_clean "$target" typed_usage.py
+    done
     step "misuse-rejected-as-marked" misuse_rejected
     step stubtest stubtest
     step "usage-corpus-runs" corpus_runs

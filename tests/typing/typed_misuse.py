@@ -8,6 +8,8 @@ the checkers really read the stubs. This file is never run.
 """
 from __future__ import annotations
 
+import sys
+import weakref as stdlib_weakref
 from collections.abc import Set as AbstractSet
 
 from backports import weakref
@@ -27,6 +29,18 @@ def count_members(members: AbstractSet[Employee]) -> int:
 
 def next_id(emp_id: int) -> int:
     return emp_id + 1
+
+
+def stdlib_members(members: stdlib_weakref.WeakSet[Employee]) -> int:
+    return len(members)
+
+
+def stdlib_cache_size(cache: stdlib_weakref.WeakValueDictionary[str, Employee]) -> int:
+    return len(cache)
+
+
+def stdlib_table_size(table: stdlib_weakref.WeakKeyDictionary[Employee, int]) -> int:
+    return len(table)
 
 
 def goodbye(name: str, times: int) -> None:
@@ -60,3 +74,11 @@ def misuse(william: Employee, dalton: Employee) -> None:
 
     method = weakref.WeakMethod(william.greet)
     method()("Hello")  # expect: mypy[misc] pyright[reportOptionalCall]
+
+    # Where ours is not the stdlib's object, the stdlib's annotation refuses
+    # it (this file is checked for the venv's Python, 3.13).
+    stdlib_members(staff)  # expect: mypy[arg-type] pyright[reportArgumentType]
+    if sys.version_info < (3, 14):
+        stdlib_cache_size(by_name)  # expect: mypy[arg-type] pyright[reportArgumentType]
+    if sys.version_info < (3, 15):
+        stdlib_table_size(ages)  # expect: mypy[arg-type] pyright[reportArgumentType]

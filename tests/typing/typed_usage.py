@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import sys
 from collections.abc import Callable, Iterator, MutableMapping, MutableSet
 from typing import Any
 
@@ -16,6 +17,7 @@ import weakref as stdlib_weakref
 from typing_extensions import assert_type
 
 from backports import weakref
+from backports.weakref.extras import WeakCallable, WeakKeyDefaultDictionary, weak_callable
 
 
 class Employee:
@@ -206,6 +208,79 @@ def use_weak_set(staff: list[Employee]) -> None:
     assert staff[0] not in as_set
 
 
+# -- code annotated with the stdlib's classes ------------------------------------
+# Where a name is the interpreter's own object at run time, an annotation
+# with the stdlib's class accepts ours, and the other way round. The version
+# branches are the stub's, the gate table's (docs/gates.md).
+
+def stdlib_ref_alive(reference: stdlib_weakref.ref[Employee]) -> bool:
+    return reference() is not None
+
+
+def stdlib_finalizer_alive(finalizer: stdlib_weakref.finalize[..., Employee]) -> bool:
+    return finalizer.alive
+
+
+def stdlib_method_alive(method: stdlib_weakref.WeakMethod[Callable[[str], str]]) -> bool:
+    return method() is not None
+
+
+def stdlib_cache_size(cache: stdlib_weakref.WeakValueDictionary[str, Employee]) -> int:
+    return len(cache)
+
+
+def stdlib_table_size(table: stdlib_weakref.WeakKeyDictionary[Employee, int]) -> int:
+    return len(table)
+
+
+def use_stdlib_annotations(staff: list[Employee]) -> None:
+    # The reference types and KeyedRef: the interpreter's own everywhere.
+    assert stdlib_ref_alive(weakref.ref(staff[0]))
+    keyed: stdlib_weakref.KeyedRef[int, Employee] = weakref.KeyedRef(staff[0], on_death, 1)
+    assert keyed.key == 1
+    # finalize and WeakMethod: the stdlib's on 3.10+, subclasses of them
+    # before: the stdlib's annotation takes ours on every version.
+    finalizer = weakref.finalize(staff[0], print, "gone")
+    assert stdlib_finalizer_alive(finalizer)
+    assert isinstance(finalizer, stdlib_weakref.finalize)
+    finalizer.detach()
+    assert stdlib_method_alive(weakref.WeakMethod(staff[0].greet))
+    if sys.version_info >= (3, 10):
+        # One class: the stdlib's objects are ours too.
+        theirs: weakref.finalize[..., Employee] = stdlib_weakref.finalize(staff[0], print)
+        theirs.detach()
+        their_method: weakref.WeakMethod[Callable[[str], str]] = stdlib_weakref.WeakMethod(staff[0].greet)
+        assert their_method() is not None
+    if sys.version_info >= (3, 14):
+        cache = weakref.WeakValueDictionary[str, Employee]()
+        assert stdlib_cache_size(cache) == 0
+        their_cache: weakref.WeakValueDictionary[str, Employee] = stdlib_weakref.WeakValueDictionary()
+        assert isinstance(their_cache, weakref.WeakValueDictionary)
+    if sys.version_info >= (3, 15):
+        assert stdlib_table_size(weakref.WeakKeyDictionary[Employee, int]()) == 0
+        their_table: weakref.WeakKeyDictionary[Employee, int] = stdlib_weakref.WeakKeyDictionary()
+        assert len(their_table) == 0
+    # WeakSet is ours everywhere: code that takes any weak set names the ABC.
+    as_abc: MutableSet[Employee] = weakref.WeakSet(staff)
+    assert not isinstance(as_abc, stdlib_weakref.WeakSet)
+
+
+# -- the extras, where they meet the core types --------------------------------
+
+def use_extras(staff: list[Employee]) -> None:
+    # The class and the function make the same reference.
+    greeter = WeakCallable(staff[0].greet)
+    assert_type(greeter, WeakCallable[str])
+    assert greeter == weak_callable(staff[0].greet)
+    assert_type(greeter("Hi"), str)
+    counts = WeakKeyDefaultDictionary[Employee, int](int)
+    counts[staff[0]] += 1
+    # A subclass of backports.weakref's WeakKeyDictionary, whichever class
+    # that is for the target Python.
+    table: weakref.WeakKeyDictionary[Employee, int] = counts
+    assert table[staff[0]] == 1
+
+
 # -- generic aliases at runtime (bpo-39481), which checkers must accept too -----
 
 EmployeeSet = weakref.WeakSet[Employee]
@@ -226,6 +301,8 @@ def main() -> None:
     use_weak_key_dictionary(staff)
     use_weak_value_dictionary(staff)
     use_weak_set(staff)
+    use_stdlib_annotations(staff)
+    use_extras(staff)
     assert_type(make_directory(), weakref.WeakValueDictionary[str, Employee])
     assert isinstance(EmployeeSet(), weakref.WeakSet)
     assert isinstance(AgeTable(), weakref.WeakKeyDictionary)

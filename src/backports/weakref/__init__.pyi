@@ -1,28 +1,52 @@
-# Types of backports.weakref: CPython 3.14's weakref module.
+# Types of backports.weakref: CPython 3.15's weakref module.
 #
-# Names that are the interpreter's own objects on every interpreter whose
-# code a type checker reads (CPython 3.9+) come from the stdlib's stub, so
-# `backports.weakref.ref` and `weakref.ref` are one type. finalize and
-# WeakMethod are the stdlib's own on 3.10+ and subclasses of them on 3.6-3.9:
-# re-exported too, so a finalizer of ours goes wherever a weakref.finalize is
-# expected. The containers are always ours and typed here, with 3.14's
-# positional-only parameters and its `|` operators on every target version.
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, MutableSet
+# Where a name is the interpreter's own object, the stub says so by taking
+# the stdlib's type, so that code annotated with `weakref.X` accepts ours;
+# where it is ours, the class is typed here. The branches follow the gate
+# table of __init__.py (docs/gates.md), as CPython has it:
+#
+# - ref, proxy, getweakrefcount, getweakrefs, the reference and proxy
+#   types, ProxyTypes and KeyedRef: the interpreter's own everywhere (KeyedRef
+#   is ours on Jython only, which no checker targets).
+# - finalize and WeakMethod: the stdlib's on 3.10+; on 3.9 and older ours,
+#   subclasses of the stdlib's (so still accepted where they are expected).
+# - WeakValueDictionary: the stdlib's on 3.14+; WeakKeyDictionary on 3.15+
+#   (3.15's lacks 3.15's update(**kwargs) error); ours before.
+# - WeakSet: ours everywhere (gh-74876: 3.15's copy.copy() still shares the
+#   underlying set), so `weakref.WeakSet[T]` does not accept it.
+#
+# A checker knows the Python version but not the implementation: these
+# branches describe CPython. On PyPy 3.10+ finalize and WeakMethod are ours,
+# subclasses of the stdlib's: typing them as the stdlib's class stays true of
+# every object they make (docs/typing.md).
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, MutableSet
 from types import GenericAlias
 from typing import Any, ClassVar, Protocol, TypeVar, overload, type_check_only
 
-from typing_extensions import Self
+from typing_extensions import ParamSpec, Self
 from weakref import CallableProxyType as CallableProxyType
 from weakref import KeyedRef as KeyedRef
 from weakref import ProxyType as ProxyType
 from weakref import ProxyTypes as ProxyTypes
 from weakref import ReferenceType as ReferenceType
-from weakref import WeakMethod as WeakMethod
-from weakref import finalize as finalize
 from weakref import getweakrefcount as getweakrefcount
 from weakref import getweakrefs as getweakrefs
 from weakref import proxy as proxy
 from weakref import ref as ref
+
+if sys.version_info >= (3, 10):
+    from weakref import WeakMethod as WeakMethod
+    from weakref import finalize as finalize
+else:
+    from weakref import WeakMethod as _StdlibWeakMethod
+    from weakref import finalize as _StdlibFinalize
+
+if sys.version_info >= (3, 14):
+    from weakref import WeakValueDictionary as WeakValueDictionary
+
+if sys.version_info >= (3, 15):
+    from weakref import WeakKeyDictionary as WeakKeyDictionary
 
 __all__ = [
     "ref",
@@ -50,6 +74,16 @@ _OtherKey = TypeVar("_OtherKey")
 _OtherValue = TypeVar("_OtherValue")
 _OtherItem = TypeVar("_OtherItem")
 _Value_co = TypeVar("_Value_co", covariant=True)
+_Callable = TypeVar("_Callable", bound=Callable[..., Any])
+_Params = ParamSpec("_Params")
+_Object = TypeVar("_Object")
+
+if sys.version_info < (3, 10):
+    # Ours: 3.15's argument handling (positional-only obj and func, callback
+    # keywords named func, obj or self; WeakMethod's == returning
+    # NotImplemented, bpo-37685) on the stdlib's own classes.
+    class WeakMethod(_StdlibWeakMethod[_Callable]): ...
+    class finalize(_StdlibFinalize[_Params, _Object]): ...
 
 @type_check_only
 class _KeysAndGetItem(Protocol[_Key, _Value_co]):
@@ -76,7 +110,7 @@ class _WeakDictionary(MutableMapping[_Key, _Value]):
     def get(self, key: _Key, default: _Value) -> _Value: ...
     @overload
     def get(self, key: _Key, default: _Default) -> _Value | _Default: ...
-    # 3.14's keys(), values() and items() are generators over a snapshot,
+    # 3.15's keys(), values() and items() are generators over a snapshot,
     # not views: hence the ignores.
     def keys(self) -> Iterator[_Key]: ...  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
     def values(self) -> Iterator[_Value]: ...  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -94,64 +128,66 @@ class _WeakDictionary(MutableMapping[_Key, _Value]):
     def __ior__(self, other: Iterable[tuple[_Key, _Value]]) -> Self: ...
     def __class_getitem__(cls, item: Any, /) -> GenericAlias: ...
 
-class WeakValueDictionary(_WeakDictionary[_Key, _Value]):
-    # 3.14: __init__(self, other=(), /, **kw). Keywords make str keys, which
-    # only `self: WeakValueDictionary[str, ...]` can say; pyright refuses
-    # class type variables there, but the shape is what dict's stub uses.
-    @overload
-    def __init__(self) -> None: ...
-    @overload
-    def __init__(self: WeakValueDictionary[str, _Value], **kwargs: _Value) -> None: ...  # pyright: ignore[reportInvalidTypeVarUse]
-    @overload
-    def __init__(self, other: _KeysAndGetItem[_Key, _Value], /) -> None: ...
-    @overload
-    def __init__(self: WeakValueDictionary[str, _Value], other: _KeysAndGetItem[str, _Value], /, **kwargs: _Value) -> None: ...  # pyright: ignore[reportInvalidTypeVarUse]
-    @overload
-    def __init__(self, other: Iterable[tuple[_Key, _Value]], /) -> None: ...
-    @overload
-    def __init__(self: WeakValueDictionary[str, _Value], other: Iterable[tuple[str, _Value]], /, **kwargs: _Value) -> None: ...  # pyright: ignore[reportInvalidTypeVarUse]
-    def copy(self) -> WeakValueDictionary[_Key, _Value]: ...
-    def __copy__(self) -> WeakValueDictionary[_Key, _Value]: ...
-    def itervaluerefs(self) -> Iterator[KeyedRef[_Key, _Value]]: ...
-    def valuerefs(self) -> list[KeyedRef[_Key, _Value]]: ...
-    # None cannot be weakly referenced, so there is no default default.
-    def setdefault(self, key: _Key, default: _Value) -> _Value: ...  # pyright: ignore[reportIncompatibleMethodOverride]
-    # 3.14: update(self, other=None, /, **kwargs)
-    @overload
-    def update(self, other: _KeysAndGetItem[_Key, _Value], /, **kwargs: _Value) -> None: ...
-    @overload
-    def update(self, other: Iterable[tuple[_Key, _Value]], /, **kwargs: _Value) -> None: ...
-    @overload
-    def update(self, other: None = None, /, **kwargs: _Value) -> None: ...
-    def __or__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakValueDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
-    def __ror__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakValueDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
+if sys.version_info < (3, 14):
+    class WeakValueDictionary(_WeakDictionary[_Key, _Value]):
+        # 3.15: __init__(self, other=(), /, **kw). Keywords make str keys, which
+        # only `self: WeakValueDictionary[str, ...]` can say; pyright refuses
+        # class type variables there, but the shape is what dict's stub uses.
+        @overload
+        def __init__(self) -> None: ...
+        @overload
+        def __init__(self: WeakValueDictionary[str, _Value], **kwargs: _Value) -> None: ...  # pyright: ignore[reportInvalidTypeVarUse]
+        @overload
+        def __init__(self, other: _KeysAndGetItem[_Key, _Value], /) -> None: ...
+        @overload
+        def __init__(self: WeakValueDictionary[str, _Value], other: _KeysAndGetItem[str, _Value], /, **kwargs: _Value) -> None: ...  # pyright: ignore[reportInvalidTypeVarUse]
+        @overload
+        def __init__(self, other: Iterable[tuple[_Key, _Value]], /) -> None: ...
+        @overload
+        def __init__(self: WeakValueDictionary[str, _Value], other: Iterable[tuple[str, _Value]], /, **kwargs: _Value) -> None: ...  # pyright: ignore[reportInvalidTypeVarUse]
+        def copy(self) -> WeakValueDictionary[_Key, _Value]: ...
+        def __copy__(self) -> WeakValueDictionary[_Key, _Value]: ...
+        def itervaluerefs(self) -> Iterator[KeyedRef[_Key, _Value]]: ...
+        def valuerefs(self) -> list[KeyedRef[_Key, _Value]]: ...
+        # None cannot be weakly referenced, so there is no default default.
+        def setdefault(self, key: _Key, default: _Value) -> _Value: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+        # 3.15: update(self, other=None, /, **kwargs)
+        @overload
+        def update(self, other: _KeysAndGetItem[_Key, _Value], /, **kwargs: _Value) -> None: ...
+        @overload
+        def update(self, other: Iterable[tuple[_Key, _Value]], /, **kwargs: _Value) -> None: ...
+        @overload
+        def update(self, other: None = None, /, **kwargs: _Value) -> None: ...
+        def __or__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakValueDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
+        def __ror__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakValueDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
 
-class WeakKeyDictionary(_WeakDictionary[_Key, _Value]):
-    # 3.14: __init__(self, dict=None)
-    @overload
-    def __init__(self, dict: None = None) -> None: ...
-    @overload
-    def __init__(self, dict: _KeysAndGetItem[_Key, _Value] | Iterable[tuple[_Key, _Value]]) -> None: ...
-    def copy(self) -> WeakKeyDictionary[_Key, _Value]: ...
-    def __copy__(self) -> WeakKeyDictionary[_Key, _Value]: ...
-    def keyrefs(self) -> list[ref[_Key]]: ...
-    @overload
-    def setdefault(self: WeakKeyDictionary[_Key, _Value | None], key: _Key, default: None = None) -> _Value | None: ...
-    @overload
-    def setdefault(self, key: _Key, default: _Value) -> _Value: ...
-    # 3.14: update(self, dict=None, /, **kwargs); a keyword's name would be
-    # the key, and a str cannot be weakly referenced: no **kwargs here.
-    @overload
-    def update(self, dict: _KeysAndGetItem[_Key, _Value], /) -> None: ...
-    @overload
-    def update(self, dict: Iterable[tuple[_Key, _Value]], /) -> None: ...
-    @overload
-    def update(self, dict: None = None, /) -> None: ...
-    def __or__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakKeyDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
-    def __ror__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakKeyDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
+if sys.version_info < (3, 15):
+    class WeakKeyDictionary(_WeakDictionary[_Key, _Value]):
+        # 3.15: __init__(self, dict=None)
+        @overload
+        def __init__(self, dict: None = None) -> None: ...
+        @overload
+        def __init__(self, dict: _KeysAndGetItem[_Key, _Value] | Iterable[tuple[_Key, _Value]]) -> None: ...
+        def copy(self) -> WeakKeyDictionary[_Key, _Value]: ...
+        def __copy__(self) -> WeakKeyDictionary[_Key, _Value]: ...
+        def keyrefs(self) -> list[ref[_Key]]: ...
+        @overload
+        def setdefault(self: WeakKeyDictionary[_Key, _Value | None], key: _Key, default: None = None) -> _Value | None: ...
+        @overload
+        def setdefault(self, key: _Key, default: _Value) -> _Value: ...
+        # 3.15: update(self, dict=None, /, **kwargs); a keyword's name would be
+        # the key, and a str cannot be weakly referenced: no **kwargs here.
+        @overload
+        def update(self, dict: _KeysAndGetItem[_Key, _Value], /) -> None: ...
+        @overload
+        def update(self, dict: Iterable[tuple[_Key, _Value]], /) -> None: ...
+        @overload
+        def update(self, dict: None = None, /) -> None: ...
+        def __or__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakKeyDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
+        def __ror__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakKeyDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
 
 class WeakSet(MutableSet[_Item]):
-    # 3.14: __init__(self, data=None)
+    # 3.15: __init__(self, data=None)
     @overload
     def __init__(self, data: None = None) -> None: ...
     @overload
@@ -162,7 +198,7 @@ class WeakSet(MutableSet[_Item]):
     def pop(self) -> _Item: ...
     def clear(self) -> None: ...
     def copy(self) -> Self: ...
-    # Ours, for copies independent of the original (gh-74876); 3.14's
+    # Ours, for copies independent of the original (gh-74876); 3.15's
     # WeakSet copies through __reduce_ex__ and shares its underlying set.
     def __deepcopy__(self, memo: Any) -> Self: ...
     def update(self, other: Iterable[_Item]) -> None: ...

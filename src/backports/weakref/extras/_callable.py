@@ -61,7 +61,9 @@ def _bound_parts(func):
 
 
 class WeakCallable(object):
-    """A weak reference to a callable; see ``weak_callable``.
+    """A weak reference to a callable: ``WeakCallable(func, callback=None,
+    strong_fallback=False, weak_arguments=False)``, the same as
+    ``weak_callable`` with those arguments (see there).
 
     Calling it calls the target with the given arguments while every weakly
     held part lives, and raises ``ReferenceError`` after. ``target()``
@@ -71,6 +73,61 @@ class WeakCallable(object):
     __slots__ = ("_instance_ref", "_function", "_function_ref",
                  "_arg_refs", "_keywords", "_key", "_hash", "_pending",
                  "__weakref__")
+
+    if hasattr(types, "GenericAlias"):
+        # WeakCallable[str] at runtime too (3.9+), as the stub's Generic
+        # lets annotations say, and as the other extras classes allow.
+        __class_getitem__ = classmethod(types.GenericAlias)
+
+    # Constructible, as its stub and its place in __all__ promise: the
+    # class was once only made by weak_callable(), and WeakCallable(f) then
+    # failed (object.__init__ takes no arguments).
+    def __init__(self, func, callback=None, strong_fallback=False,
+                 weak_arguments=False):
+        # A staticmethod object is callable only from 3.10 on: unwrap first.
+        func, arguments, keywords = _unwrap(func)
+        if not callable(func):
+            raise TypeError("weak_callable() argument must be callable, not %r"
+                            % type(func).__name__)
+        self._pending = [callback]
+        on_part_death = _DeathReporter()
+        on_part_death.owner_ref = ref(self)
+
+        bound = _bound_parts(func)
+        if bound is None:
+            self._instance_ref = self._function = None
+            self._function_ref = _weak_or_strong(func, on_part_death,
+                                                 strong_fallback)
+            # Functions and instances compare by identity, as bound methods do
+            # since 3.8.
+            identity = [id(func)]
+        else:
+            self._instance_ref = _weak_or_strong(bound[0], on_part_death,
+                                                 strong_fallback)
+            self._function = bound[1]
+            self._function_ref = None
+            identity = [id(bound[0]), id(bound[1])]
+        hashed = tuple(identity)
+
+        if arguments is None:
+            self._arg_refs = self._keywords = None
+            self._key = (tuple(identity), None)
+        else:
+            self._keywords = keywords
+            self._arg_refs = [_weak_or_strong(arg, on_part_death, True)
+                              if weak_arguments else _StrongRef(arg)
+                              for arg in arguments]
+            # Weakly held arguments compare by identity, strong ones with ==.
+            strong_args = []
+            for arg_ref in self._arg_refs:
+                if isinstance(arg_ref, _StrongRef):
+                    strong_args.append(arg_ref())
+                else:
+                    identity.append(id(arg_ref()))
+            self._key = (tuple(identity),
+                         (strong_args, sorted(keywords.items())))
+            hashed += (len(arguments),)
+        self._hash = hash(hashed)
 
     def __call__(*args, **kwargs):
         self = args[0]
@@ -198,48 +255,4 @@ def weak_callable(func, callback=None, strong_fallback=False,
     raises TypeError, unless *strong_fallback* is true: it is then held
     strongly (``is_weak`` tells).
     """
-    # A staticmethod object is callable only from 3.10 on: unwrap first.
-    func, arguments, keywords = _unwrap(func)
-    if not callable(func):
-        raise TypeError("weak_callable() argument must be callable, not %r"
-                        % type(func).__name__)
-    self = WeakCallable()
-    self._pending = [callback]
-    on_part_death = _DeathReporter()
-    on_part_death.owner_ref = ref(self)
-
-    bound = _bound_parts(func)
-    if bound is None:
-        self._instance_ref = self._function = None
-        self._function_ref = _weak_or_strong(func, on_part_death,
-                                             strong_fallback)
-        # Functions and instances compare by identity, as bound methods do
-        # since 3.8.
-        identity = [id(func)]
-    else:
-        self._instance_ref = _weak_or_strong(bound[0], on_part_death,
-                                             strong_fallback)
-        self._function = bound[1]
-        self._function_ref = None
-        identity = [id(bound[0]), id(bound[1])]
-    hashed = tuple(identity)
-
-    if arguments is None:
-        self._arg_refs = self._keywords = None
-        self._key = (tuple(identity), None)
-    else:
-        self._keywords = keywords
-        self._arg_refs = [_weak_or_strong(arg, on_part_death, True)
-                          if weak_arguments else _StrongRef(arg)
-                          for arg in arguments]
-        # Weakly held arguments compare by identity, strong ones with ==.
-        strong_args = []
-        for arg_ref in self._arg_refs:
-            if isinstance(arg_ref, _StrongRef):
-                strong_args.append(arg_ref())
-            else:
-                identity.append(id(arg_ref()))
-        self._key = (tuple(identity), (strong_args, sorted(keywords.items())))
-        hashed += (len(arguments),)
-    self._hash = hash(hashed)
-    return self
+    return WeakCallable(func, callback, strong_fallback, weak_arguments)
