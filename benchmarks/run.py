@@ -640,8 +640,9 @@ def _times(samples, thread, index):
         if (thread, index, impl) in samples:
             values = samples[thread, index, impl]
             times[impl] = median(values)
+            # (Jython's clock ticks in milliseconds: a median can be 0.)
             times[impl + "_spread"] = (max(values) - min(values)) / \
-                median(values)
+                (median(values) or float("nan"))
     # Ratios are medians of each round's ratio: the two timings of a round
     # ran side by side, under the same load.
     for top, bottom in (("ours", "stdlib"), ("ours", "limit"),
