@@ -62,6 +62,13 @@ def _ror(self, other):
     return NotImplemented
 
 
+def _reduce_ex(self, protocol):
+    # A weak dict pickles no more than the stdlib's does (its callback is a
+    # local function), with one error whichever core is active: the
+    # compiled core's callback is no function, and would fail otherwise.
+    raise TypeError("cannot pickle %r object" % type(self).__name__)
+
+
 def _update_arguments(qualname, args, kwargs):
     """(self, other) for ``update(self, other=None, /, **kwargs)``."""
     if len(args) == 2:
@@ -134,6 +141,7 @@ class WeakValueDictionary(WeakValueDictionaryBase, _MutableMapping):
     __ior__ = _ior
     __or__ = _or
     __ror__ = _ror
+    __reduce_ex__ = _reduce_ex
 
     def _purge(self):
         data = self.data
@@ -201,6 +209,7 @@ class WeakKeyDictionary(WeakKeyDictionaryBase, _MutableMapping):
     __ior__ = _ior
     __or__ = _or
     __ror__ = _ror
+    __reduce_ex__ = _reduce_ex
 
     def _purge(self):
         data = self.data

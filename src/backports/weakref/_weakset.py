@@ -43,12 +43,15 @@ class WeakSet(WeakSetBase):
 
     def __getstate__(self):
         # CPython also copies `data` and `_remove`, so a copy shares the
-        # original's underlying set (gh-74876): they are left out here.
+        # original's underlying set (gh-74876): they are left out here
+        # (the core's slots, or a subclass's own attributes of those names).
         state = dict(self.__dict__)
         state.pop("data", None)
         state.pop("_remove", None)
         slots = {}
         for name in slot_names(type(self)):
+            if name in ("data", "_remove"):
+                continue
             try:
                 slots[name] = getattr(self, name)
             except AttributeError:
