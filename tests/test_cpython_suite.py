@@ -172,6 +172,20 @@ def test_suite_loads(label):
 
 
 @pytest.mark.parametrize("label", LABELS)
+def test_suite_imports_backports_weakref_and_its_stdlib_copy_the_stdlib(label):
+    import weakref as stdlib_weakref
+
+    import backports.weakref
+
+    if label not in LOADED:
+        pytest.skip("the suite did not load")
+    for loaded, weakref in [(LOADED[label], backports.weakref),
+                            (_stdlib_copy(label), stdlib_weakref)]:
+        assert loaded.modules["test_weakref"].weakref is weakref
+        assert loaded.modules["test_weakset"].WeakSet is weakref.WeakSet
+
+
+@pytest.mark.parametrize("label", LABELS)
 def test_suite_defines_the_selected_classes(label):
     assert not MISSING.get(label)
 
