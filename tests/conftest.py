@@ -7,18 +7,76 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
-def pytest_terminal_summary(terminalreporter):
-    """Print the load behind the stress, model, leak and bad-input tests:
-    each records a one-line summary as the user property "load"."""
-    lines = []
+def _properties(terminalreporter, name):
+    """(report, value) for each user property *name* recorded by a test:
+    from its call, or from its setup where that failed or skipped it."""
+    found = {}
     for reports in terminalreporter.stats.values():
         for report in reports:
-            if getattr(report, "when", None) != "call":
-                continue
-            lines.extend(value for name, value
-                         in getattr(report, "user_properties", ())
-                         if name == "load")
+            when = getattr(report, "when", None)
+            if when == "call" or (when == "setup" and not report.passed
+                                  and report.nodeid not in found):
+                for key, value in getattr(report, "user_properties", ()):
+                    if key == name:
+                        found[report.nodeid] = (report, value)
+    return list(found.values())
+
+
+def _suite_lines(terminalreporter):
+    """One line per CPython suite run (see tests/test_cpython_suite.py)."""
+    counts = {}
+    for report, value in _properties(terminalreporter, "cpython_suite"):
+        key = (tuple(value["release"]), value["suite"], value["interpreter"])
+        tally = counts.setdefault(key, {"passed": 0, "failed": 0,
+                                        "skipped": 0, "excused": {}})
+        if hasattr(report, "wasxfail") and report.skipped:
+            kind = value["excused"]
+            tally["excused"][kind] = tally["excused"].get(kind, 0) + 1
+        elif report.passed:
+            tally["passed"] += 1
+        elif report.failed:
+            tally["failed"] += 1
+        else:
+            tally["skipped"] += 1
+    checked = {}
+    for report, suite in _properties(terminalreporter,
+                                     "cpython_stdlib_check"):
+        checked.setdefault(suite, [0, 0])[0 if report.passed else 1] += 1
+    lines = []
+    for (_, suite, interpreter), tally in sorted(counts.items(),
+                                                 reverse=True):
+        excused = sum(tally["excused"].values())
+        run = tally["passed"] + excused + tally["failed"]
+        line = "%s on %s: %d run, %d passed, %d excused" % (
+            suite, interpreter, run, tally["passed"], excused)
+        if excused:
+            line += " (%s)" % ", ".join(
+                "%d %s" % (count, kind)
+                for kind, count in sorted(tally["excused"].items()))
+        line += ", %d failed" % tally["failed"]
+        if tally["skipped"]:
+            line += "; %d skipped by the suite itself" % tally["skipped"]
+        if suite in checked:
+            held, broke = checked[suite]
+            line += "; excuses failing on the stdlib too: %d of %d" % (
+                held, held + broke)
+        lines.append(line)
+    lines.extend(sorted(value for _, value in
+                        _properties(terminalreporter, "cpython_syntax")))
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the load behind the stress, model, leak and bad-input tests
+    (each records a one-line summary as the user property "load"), and the
+    outcome of each CPython suite run."""
+    lines = [value for _, value in _properties(terminalreporter, "load")]
     if lines:
         terminalreporter.write_sep("-", "load behind the results")
         for line in sorted(lines):
+            terminalreporter.write_line(line)
+    lines = _suite_lines(terminalreporter)
+    if lines:
+        terminalreporter.write_sep("-", "CPython's own weakref tests")
+        for line in lines:
             terminalreporter.write_line(line)

@@ -56,17 +56,24 @@ def run_python(code, *args, **kwargs):
     """Run *code* in a child of this interpreter; return (rc, stdout, stderr).
 
     The child sees the same sys.path, so it imports the backports.weakref
-    under test. *options* go to the interpreter itself (``["-O"]``).
+    under test. Keyword arguments, besides Popen's: ``env`` (variables to
+    add), ``options`` (interpreter options, placed before ``-c``),
+    ``path_first`` (folders the child searches before that sys.path) and
+    ``raw`` (return stdout and stderr as bytes, undecoded).
     """
     options = list(kwargs.pop("options", ()))
     env = dict(os.environ)
-    path = os.pathsep.join(entry for entry in sys.path if entry)
+    entries = list(kwargs.pop("path_first", ())) + sys.path
+    path = os.pathsep.join(entry for entry in entries if entry)
     env["JYTHONPATH" if JYTHON else "PYTHONPATH"] = path
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(kwargs.pop("env", {}))
+    raw = kwargs.pop("raw", False)
     process = subprocess.Popen(
         [sys.executable] + options + ["-c", textwrap.dedent(code)] + list(args),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, **kwargs)
     out, err = process.communicate()
+    if raw:
+        return process.returncode, out, err
     return (process.returncode, out.decode("utf-8", "replace"),
             err.decode("utf-8", "replace"))
