@@ -108,9 +108,10 @@ def reference_types_in_builtins(interpreter):
 
 
 def our_weak_dicts(interpreter):
-    """Where WeakKeyDictionary and WeakValueDictionary are ours, not the
-    interpreter's (backports/weakref/_compat.py: all but CPython 3.14+)."""
-    return not (interpreter.cpython and interpreter.version >= (3, 14))
+    """Where WeakKeyDictionary or WeakValueDictionary is ours, not the
+    interpreter's (the gate table: all but CPython 3.15+, whose own are the
+    newest; 3.14 keeps its WeakValueDictionary only)."""
+    return not (interpreter.cpython and interpreter.version >= (3, 15))
 
 
 EXCUSES = [
