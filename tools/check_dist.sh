@@ -39,11 +39,12 @@ WHEEL_MUST_HOLD = [
     "backports/weakref/py.typed",
 ]
 SDIST_MUST_HOLD = [
-    "CHANGELOG.md", "LICENSE", "README.md", "setup.cfg", "setup.py",
+    "CHANGELOG.md", "CONTRIBUTING.md", "LICENSE", "README.md", "setup.cfg",
+    "setup.py",
     "pyproject.toml", ".readthedocs.yaml",
     "src/backports/weakref/py.typed", "src/backports/weakref/__init__.pyi",
     "tests/conftest.py", "tests/test_metadata.py",
-    "tests/tutorial/example01.py", "tests/tutorial/example01.cpython314.txt",
+    "tests/tutorial/example01.py", "tests/tutorial/example01.newest.txt",
     "tests/typing/typed_usage.py", "tests/typing/typed_misuse.py",
     "tests/typing/stubtest-allowlist.txt",
     "docs/conf.py", "docs/index.md", "docs/api.md", "docs/requirements.txt",
