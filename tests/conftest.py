@@ -2,9 +2,66 @@ from __future__ import absolute_import
 
 import os
 import sys
+import weakref as stdlib_weakref
+
+import pytest
 
 # Tests import the helper module "support" from this folder.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import backports.weakref as OURS  # noqa: E402
+import containers_impl  # noqa: E402  (found through the line above)
+from backports.weakref import _compat  # noqa: E402
+
+
+# The public names a test module may have bound to ours at import.
+SWAPPED = set(OURS.__all__ + ["KeyedRef"])
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "newest_behaviour(flag): needs the newest CPython's "
+        "behaviour behind the gate flag (see tests/containers_impl.py)")
+
+
+def pytest_generate_tests(metafunc):
+    # The container tests run on two legs: ours, and (where the gate table
+    # may pick them) the interpreter's own containers.
+    if (containers_impl.COMPARE_WITH_STDLIB and
+            metafunc.module.__name__ in containers_impl.COMPARED_MODULES):
+        metafunc.parametrize("containers", ["ours", "stdlib"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def containers(request):
+    """Which containers this test exercises: "ours", or "stdlib" (the
+    interpreter's own weakref, swapped into the test module)."""
+    leg = getattr(request, "param", "ours")
+    if leg == "stdlib":
+        for module in (containers_impl, request.module):
+            # The module itself, and any of its public names bound there.
+            for name, value in list(vars(module).items()):
+                if value is OURS:
+                    replacement = stdlib_weakref
+                elif name in SWAPPED and getattr(OURS, name) is value:
+                    replacement = getattr(stdlib_weakref, name)
+                else:
+                    continue
+                request.addfinalizer(_restore(module, name, value))
+                setattr(module, name, replacement)
+        for mark in request.node.iter_markers("newest_behaviour"):
+            flag = mark.args[0]
+            if not getattr(_compat, flag):
+                request.applymarker(pytest.mark.xfail(
+                    strict=mark.kwargs["strict"],
+                    reason="the interpreter's own containers lack %s" % flag))
+    return leg
+
+
+def _restore(module, name, value):
+    def restore():
+        setattr(module, name, value)
+    return restore
 
 
 def _properties(terminalreporter, name):

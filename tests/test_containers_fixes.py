@@ -12,8 +12,8 @@ import time
 import pytest
 
 import backports.weakref
-from containers_impl import (AGAINST_STDLIB, ALL_CONTAINERS, DICTS, Filled,
-                             Obj, RefCycle, weakref)
+from containers_impl import (ALL_CONTAINERS, DICTS, Filled, Obj, RefCycle,
+                             child_environ, newest_behaviour, weakref)
 from support import JYTHON, PY2, PYPY, collect, collect_until, run_python
 
 # A threaded test stops after this long, pass or fail.
@@ -84,6 +84,7 @@ def test_len_while_callbacks_arrive(kind):
         collect_until(lambda: len(filled.container) == len(keep))
 
 
+@newest_behaviour("NATIVE_CONTAINERS_ITERATE_SNAPSHOTS")
 @pytest.mark.parametrize("kind", ALL_CONTAINERS)
 def test_len_during_iteration_never_negative(kind):
     filled = Filled(kind, count=10)
@@ -211,6 +212,7 @@ def test_threaded_setdefault_and_pop_never_give_none():
 
 # -- bpo-35615: copies are safe while entries die ---------------------------
 
+@newest_behaviour("NATIVE_WEAK_DICT_COPIES_SURVIVE_DEATHS")
 @pytest.mark.parametrize("deep", [False, True])
 @pytest.mark.parametrize("kind", DICTS)
 def test_copy_while_another_thread_kills_entries(kind, deep):
@@ -286,8 +288,9 @@ print("done")
 """
 
 
+@newest_behaviour("NATIVE_STALE_CALLBACKS_ARE_QUIET")
 def test_stale_callbacks_print_nothing():
-    rc, out, err = run_python(STALE_CALLBACKS, env=_impl_env())
+    rc, out, err = run_python(STALE_CALLBACKS, env=child_environ())
     assert (rc, out.strip(), err) == (0, "done", "")
 
 
@@ -315,18 +318,17 @@ print("done")
 
 def test_callbacks_work_with_module_globals_gone():
     # bpo-29519: no "Exception ignored", every dead entry still removed.
-    rc, out, err = run_python(SHUTDOWN, env=_impl_env())
+    rc, out, err = run_python(SHUTDOWN, env=child_environ())
     assert (rc, out.strip(), err) == (0, "done", "")
-
-
-def _impl_env():
-    return {"BACKPORTS_WEAKREF_CONTAINERS": "stdlib"} if AGAINST_STDLIB else {}
 
 
 # -- gh-74876: copies of a WeakSet are independent ---------------------------
 
-@pytest.mark.parametrize("make_copy", [copy.copy, copy.deepcopy],
-                         ids=["copy", "deepcopy"])
+@pytest.mark.parametrize("make_copy", [
+    pytest.param(copy.copy, id="copy", marks=newest_behaviour(
+        "NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT")),
+    pytest.param(copy.deepcopy, id="deepcopy", marks=newest_behaviour(
+        "NATIVE_WEAKSET_DEEPCOPIES_ARE_INDEPENDENT"))])
 def test_weakset_copies_are_independent(make_copy):
     objs = [Obj(n) for n in range(4)]
     original = weakref.WeakSet(objs[:2])
@@ -355,6 +357,7 @@ def test_weakset_deepcopy_keeps_members_copies_state():
     assert duplicate.note[0] is duplicate
 
 
+@newest_behaviour("NATIVE_WEAKSET_PICKLES")
 def test_weakset_pickles_members_strongly_referenced_elsewhere():
     members = [Obj(1), Obj(2)]
     s = weakref.WeakSet(members)

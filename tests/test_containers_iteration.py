@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from containers_impl import ALL_CONTAINERS, Filled, Obj
+from containers_impl import ALL_CONTAINERS, Filled, Obj, newest_behaviour
 from support import PY2, collect, collect_until
 
 STABLE = range(0, 5)     # alive throughout every loop
@@ -60,6 +60,7 @@ def number_of(kind, method, produced):
     return produced.value
 
 
+@newest_behaviour("NATIVE_CONTAINERS_ITERATE_SNAPSHOTS")
 @pytest.mark.parametrize("kind, method", ALL_ITERATIONS)
 def test_loop_body_adds_removes_and_kills(kind, method):
     filled = Filled(kind)
@@ -107,6 +108,7 @@ def test_collection_during_iteration(kind, method):
     collect_until(lambda: len(filled.container) == len(keep))
 
 
+@newest_behaviour("NATIVE_CONTAINERS_ITERATE_SNAPSHOTS")
 @pytest.mark.parametrize("kind", ALL_CONTAINERS)
 def test_clear_inside_loop(kind):
     filled = Filled(kind)
@@ -148,6 +150,7 @@ MEMBERS = 300
 HANDSHAKE_TIMEOUT = 10.0
 
 
+@newest_behaviour("NATIVE_CONTAINERS_ITERATE_SNAPSHOTS")
 @pytest.mark.parametrize("kind", ALL_CONTAINERS)
 def test_threaded_mutation_during_iteration(kind):
     """Another thread mutates the container all the time, and for certain

@@ -12,7 +12,7 @@ import collections
 
 import pytest
 
-from containers_impl import Obj, weakref
+from containers_impl import Obj, newest_behaviour, weakref
 from support import JYTHON, collect_until
 from test_extras_model import (Machine, RuleBasedStateMachine,
                                as_hypothesis_machine, run_seeded)
@@ -390,11 +390,18 @@ def make_function():
 
 MACHINES = [WeakValueDictionaryMachine, WeakKeyDictionaryMachine,
             WeakSetMachine, FinalizeMachine, WeakMethodMachine]
+# The containers' models iterate while they mutate: on the stdlib leg, where
+# the interpreter's own containers lack snapshot iteration, random steps may
+# (or may not) run into that.
+MACHINE_PARAMS = [
+    pytest.param(cls, id=cls.__name__, marks=[newest_behaviour(
+        "NATIVE_CONTAINERS_ITERATE_SNAPSHOTS", strict=False)]
+        if cls in MACHINES[:3] else [])
+    for cls in MACHINES]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("machine_class", MACHINES,
-                         ids=[cls.__name__ for cls in MACHINES])
+@pytest.mark.parametrize("machine_class", MACHINE_PARAMS)
 def test_seeded_random_steps(machine_class, seed, record_property):
     run_seeded(machine_class, seed, STEPS)
     if seed == SEEDS[-1]:
@@ -405,8 +412,7 @@ def test_seeded_random_steps(machine_class, seed, record_property):
 
 @pytest.mark.skipif(RuleBasedStateMachine is None,
                     reason="hypothesis is not installed")
-@pytest.mark.parametrize("machine_class", MACHINES,
-                         ids=[cls.__name__ for cls in MACHINES])
+@pytest.mark.parametrize("machine_class", MACHINE_PARAMS)
 def test_hypothesis_stateful(machine_class, record_property):
     name = machine_class.__name__
     before = STEPS_RUN[name]

@@ -24,46 +24,56 @@ __all__ = ["ref", "proxy", "getweakrefcount", "getweakrefs",
 # For each name we may replace: the behaviours of the newest CPython's that
 # the interpreter's own object must have to be used, each a flag of _compat
 # and what it means. All true: native. `python -m backports.weakref` prints
-# the verdict and its reason; tests/test_gates.py checks it.
+# the verdict and its reason; tests/test_gates.py checks it, and the
+# container tests' stdlib leg checks the flags (tests/containers_impl.py).
+_SNAPSHOTS = (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
+              "iteration over a snapshot (gh-89967, gh-123089) and an "
+              "exact len")
+_GENERIC = (_compat.NATIVE_CLASSES_ARE_GENERIC, "Class[T] (bpo-39481)")
+_ARGUMENT_ERRORS = (_compat.NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS,
+                    "argument errors in the newest's words")
+_WEAK_DICT_FIXES = [
+    (_compat.NATIVE_WEAK_DICTS_HAVE_UNION, "| and |= (bpo-36144)"),
+    (_compat.NATIVE_WEAK_DICT_COPIES_SURVIVE_DEATHS,
+     "copies made while entries die (bpo-35615)"),
+    (_compat.NATIVE_STALE_CALLBACKS_ARE_QUIET,
+     "silence from callbacks of entries already gone (bpo-44962)"),
+]
 _GATES = {
     "KeyedRef": [
         (not _compat.REF_SUBCLASS_REPR_IS_GENERIC,
          "a ref's repr (Jython prints ref subclasses as plain objects)"),
     ],
-    "WeakValueDictionary": [
-        (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
-         "iteration over a snapshot (gh-89967, gh-123089), exact len, "
-         "the stale-callback fixes (bpo-28427, bpo-44962)"),
-    ],
-    "WeakKeyDictionary": [
-        (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
-         "iteration over a snapshot (gh-89967, gh-123089), exact len, "
-         "the stale-callback fixes (bpo-44962)"),
+    "WeakValueDictionary": [_SNAPSHOTS] + _WEAK_DICT_FIXES + [
+        _GENERIC, _ARGUMENT_ERRORS],
+    "WeakKeyDictionary": [_SNAPSHOTS] + _WEAK_DICT_FIXES + [
         (_compat.NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS,
          "update(**kwargs) refused before anything is stored"),
-    ],
+        _GENERIC, _ARGUMENT_ERRORS],
     "WeakSet": [
-        (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
-         "iteration over a snapshot (gh-89967), exact len"),
+        _SNAPSHOTS,
         (_compat.NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT,
-         "copies independent of the original (gh-74876, still open "
+         "copy.copy() independent of the original (gh-74876, still open "
          "upstream: we stay right)"),
+        (_compat.NATIVE_WEAKSET_DEEPCOPIES_ARE_INDEPENDENT,
+         "copy.deepcopy() independent of the original"),
         (_compat.NATIVE_WEAKSET_PICKLES, "pickling"),
-    ],
+        (_compat.NATIVE_WEAKSET_POP_HIDES_CONTEXT,
+         "pop() raising KeyError from None"),
+        (_compat.NATIVE_WEAKSET_REPR_SHOWS_MEMBERS,
+         "a repr that shows the members"),
+        (_compat.NATIVE_WEAKSET_IS_A_MUTABLE_SET,
+         "registration as a MutableSet (bpo-38761)"),
+        _GENERIC, _ARGUMENT_ERRORS],
     "finalize": [
         (_compat.NATIVE_FINALIZE_OBJ_FUNC_ARE_POSITIONAL_ONLY,
          "positional-only obj and func (keywords of those names reach "
          "the callback)"),
-        (_compat.NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS,
-         "argument errors in the newest's words"),
-    ],
+        _ARGUMENT_ERRORS],
     "WeakMethod": [
         (_compat.NATIVE_WEAKMETHOD_EQ_DEFERS_TO_OTHER_TYPES,
-         "== returning NotImplemented for other types (bpo-37685), "
-         "WeakMethod[T] (bpo-39481)"),
-        (_compat.NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS,
-         "argument errors in the newest's words"),
-    ],
+         "== returning NotImplemented for other types (bpo-37685)"),
+        _GENERIC, _ARGUMENT_ERRORS],
 }
 
 
