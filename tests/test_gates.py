@@ -39,11 +39,11 @@ EXPECTED_NATIVE = {
     "CallableProxyType": True, "ProxyTypes": True,
     # Jython prints a ref subclass's instances as plain objects.
     "KeyedRef": not JYTHON,
-    # From CPython 3.10 and PyPy 3.11, finalize and WeakMethod are the
-    # newest's, argument errors included; PyPy 3.9 words its errors its own
-    # way.
+    # From CPython 3.10 and PyPy 3.11, finalize is the newest's, argument
+    # errors included (PyPy 3.9 words its errors its own way); WeakMethod
+    # too, but on PyPy its ref.__init__ names a refused keyword.
     "finalize": sys.version_info >= (3, 10 if CPYTHON else 11) and not JYTHON,
-    "WeakMethod": sys.version_info >= (3, 10 if CPYTHON else 11) and not JYTHON,
+    "WeakMethod": CPYTHON and sys.version_info >= (3, 10),
     # CPython's weak containers iterate a snapshot from 3.14; its
     # WeakKeyDictionary refuses update(**kwargs) up front from 3.15.
     "WeakValueDictionary": CPYTHON and sys.version_info >= (3, 14),

@@ -73,6 +73,8 @@ _GATES = {
     "WeakMethod": [
         (_compat.NATIVE_WEAKMETHOD_EQ_DEFERS_TO_OTHER_TYPES,
          "== returning NotImplemented for other types (bpo-37685)"),
+        (_compat.REF_INIT_SAYS_TAKES_NO_KEYWORD_ARGUMENTS,
+         "ref's own refusal of keywords, in the newest's words"),
         _GENERIC, _ARGUMENT_ERRORS],
 }
 
