@@ -6,54 +6,14 @@ import copy
 import gc
 import pickle
 import re
-import threading
-import time
 
 import pytest
 
 import backports.weakref
 from containers_impl import (ALL_CONTAINERS, DICTS, Filled, Obj, RefCycle,
                              child_environ, newest_behaviour, weakref)
-from support import JYTHON, PY2, PYPY, collect, collect_until, run_python
-
-# A threaded test stops after this long, pass or fail.
-SECONDS = 1.0
-
-
-def run_for(seconds, body, *threads):
-    """Call body() in a loop for *seconds* while *threads* (functions taking
-    a stop event) run; re-raise the first error any of them hit."""
-    stop = threading.Event()
-    errors = []
-
-    def guarded(function):
-        def run():
-            try:
-                function(stop)
-            except Exception as error:  # reported by the main thread
-                errors.append(error)
-        return run
-
-    started = [threading.Thread(target=guarded(f)) for f in threads]
-    for thread in started:
-        thread.start()
-    try:
-        deadline = time.time() + seconds
-        while time.time() < deadline and not errors:
-            body()
-    finally:
-        stop.set()
-        for thread in started:
-            thread.join()
-    if errors:
-        raise errors[0]
-
-
-def collect_repeatedly(stop):
-    while not stop.is_set():
-        gc.collect()
-        time.sleep(0.0001)
-
+from support import (JYTHON, PY2, PYPY, STRESS_SECONDS, collect, collect_until,
+                     keep_collecting, run_for, run_python)
 
 # -- len() is exact --------------------------------------------------------
 
@@ -144,7 +104,7 @@ def test_threaded_stale_value_callbacks_keep_newer_values():
             assert len(d) == 1 and d[10] is value
             value = None
 
-    run_for(SECONDS, store_and_check, collect_repeatedly)
+    run_for(STRESS_SECONDS, store_and_check, keep_collecting)
 
 
 # -- bpo-19542: a dead, not yet removed entry is absent ----------------------
@@ -207,7 +167,7 @@ def test_threaded_setdefault_and_pop_never_give_none():
             d[11] = RefCycle()
             assert d.pop(11, 11) is not None
 
-    run_for(SECONDS, setdefault_and_pop, collect_repeatedly)
+    run_for(STRESS_SECONDS, setdefault_and_pop, keep_collecting)
 
 
 # -- bpo-35615: copies are safe while entries die ---------------------------
@@ -229,7 +189,7 @@ def test_copy_while_another_thread_kills_entries(kind, deep):
                      else copy.copy(filled.container))
         assert len(duplicate) <= 2000
 
-    run_for(SECONDS / 2, copy_once, kill)
+    run_for(STRESS_SECONDS / 2, copy_once, kill)
 
 
 @pytest.mark.parametrize("kind", ALL_CONTAINERS)

@@ -6,7 +6,6 @@ import copy
 import re
 import sys
 
-import weakref as stdlib_weakref
 
 import pytest
 
