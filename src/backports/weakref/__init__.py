@@ -9,6 +9,7 @@ decides, and re-exports.
 from __future__ import absolute_import
 
 import weakref as _stdlib
+from importlib import import_module as _import_module
 
 from . import _compat
 
@@ -101,39 +102,21 @@ ProxyType = _stdlib.ProxyType
 CallableProxyType = _stdlib.CallableProxyType
 ProxyTypes = _stdlib.ProxyTypes
 
-if _native("KeyedRef"):
-    KeyedRef = _stdlib.KeyedRef
-else:
-    from ._compat.jython import KeyedRef
-
-if _native("WeakValueDictionary"):
-    WeakValueDictionary = _stdlib.WeakValueDictionary
-else:
-    from ._dicts import WeakValueDictionary
-
-if _native("WeakKeyDictionary"):
-    WeakKeyDictionary = _stdlib.WeakKeyDictionary
-else:
-    from ._dicts import WeakKeyDictionary
-
-if _native("WeakSet"):
-    WeakSet = _stdlib.WeakSet
-else:
-    from ._weakset import WeakSet
-
-if _native("finalize"):
-    finalize = _stdlib.finalize
-else:
-    # Where the interpreter has one, ours subclasses it: both kinds then
-    # share one registry and run at exit in one newest-first order.
-    from ._finalize import finalize
-
-if _native("WeakMethod"):
-    WeakMethod = _stdlib.WeakMethod
-else:
-    # Where the interpreter has one, ours subclasses it, so that
-    # isinstance() and == work across the two.
-    from ._method import WeakMethod
+# Where ours lives, for each name the gates decide. Where the interpreter
+# has its own finalize or WeakMethod, ours subclasses it: isinstance() and
+# == work across the two, and both kinds of finalizer share one registry and
+# run at exit in one newest-first order.
+_OURS = {
+    "KeyedRef": "._compat.jython",
+    "WeakValueDictionary": "._dicts",
+    "WeakKeyDictionary": "._dicts",
+    "WeakSet": "._weakset",
+    "finalize": "._finalize",
+    "WeakMethod": "._method",
+}
+for _name in sorted(_OURS):
+    globals()[_name] = (getattr(_stdlib, _name) if _native(_name) else
+                        getattr(_import_module(_OURS[_name], __name__), _name))
 
 # A drop-in keeps what the interpreter's own weakref offers besides the
 # newest's names: Python 2's exports ReferenceError.
