@@ -212,3 +212,27 @@ def test_no_library_behaviour_sits_under_assert():
                           for node in ast.walk(tree)
                           if isinstance(node, ast.Assert)]
     assert found == []
+
+
+def test_command_warns_about_what_old_pips_leave_behind(tmpdir):
+    # What pip 19 leaves when it upgrades 1.0.post1 under the hyphenated
+    # name: both metadata folders, and the old module beside the package.
+    site = str(tmpdir)
+    os.makedirs(os.path.join(site, "backports", "weakref"))
+    for name in ("backports.weakref-1.0.post1.dist-info",
+                 "backports_weakref-2.0.0.dist-info"):
+        os.mkdir(os.path.join(site, name))
+    open(os.path.join(site, "backports", "weakref.py"), "w").close()
+    from backports.weakref import __main__ as command
+    found = command.leftovers([site])
+    assert found == [
+        "%s holds 2 backports.weakref distributions (1.0.post1, 2.0.0)"
+        % site,
+        "%s is 1.0.post1's module, left beside the package"
+        % os.path.join(site, "backports", "weakref.py")]
+    os.rmdir(os.path.join(site, "backports_weakref-2.0.0.dist-info"))
+    os.remove(os.path.join(site, "backports", "weakref.py"))
+    assert command.leftovers([site]) == []
+    # Where nothing was left, the command says nothing about it.
+    rc, out, err = run_cli()
+    assert rc == 0 and "warning:" not in out
