@@ -1,14 +1,22 @@
 """Time backports.weakref against the interpreter's own weakref and a plain
 dict/set doing the same job (strong references: the limit).
 
-    PYTHONPATH=src python benchmarks/run.py [--quick] [--markdown FILE] [--json FILE]
+    PYTHONPATH=src python benchmarks/run.py [--quick] [--only TEXT,...]
+                                            [--markdown FILE] [--json FILE]
 
-Runs on CPython 2.7 and 3.6+, PyPy and Jython (JYTHONPATH=src there). Every
-case is timed for the three implementations in one process, interleaved
-(the order rotates each round), and the table shows medians over the rounds
-in nanoseconds per operation (per entry for iteration, copy and set
-operations). ``benchmarks/run_all.py`` runs it on every interpreter and
-writes docs/benchmarks.md. Not part of the test suite.
+Runs on CPython 2.7 and 3.6+ (free-threaded builds too), PyPy and Jython
+(JYTHONPATH=src there). Every case is timed for the three implementations in
+one process, interleaved (the order rotates each round), and the table shows
+medians over the rounds in nanoseconds per operation (per entry for
+iteration, copy and set operations). Each case is timed twice: in the main
+thread, which made the containers and their objects, and in a worker thread,
+as a server's request threads use caches made at start-up; on a
+free-threaded CPython some operations cost far more from a thread that does
+not own the object (docs/benchmarks.md). ``benchmarks/run_all.py`` runs it
+on every interpreter and writes docs/benchmarks.md. ``--only`` times just
+the cases whose "container operation" contains one of the texts, and
+nothing else (no scaling, memory, import or ladders). Not part of the test
+suite.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -19,6 +27,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 import timeit
 from functools import partial
@@ -28,6 +37,12 @@ from backports import weakref as ours
 
 PYPY = "__pypy__" in sys.builtin_module_names
 JYTHON = sys.platform.startswith("java")
+try:
+    import sysconfig
+except ImportError:  # Jython 2.7 has none
+    FREE_THREADED = False
+else:
+    FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 # CPython's cyclic collector starts whenever allocations add up, and a pass
 # over the many containers alive here lands in one sample and not the next:
 # it is paused while a sample runs, as timeit does. On PyPy and Jython the
@@ -43,11 +58,16 @@ else:
     clock, CLOCK = timeit.default_timer, "wall-clock time"
 if sys.version_info[0] == 2:
     range = xrange  # noqa: F821 (Python 2 only)
+    import Queue as queue
+else:
+    import queue
 
 # "again": a second, separately loaded copy of the stdlib's own modules,
 # timed against the stdlib as a control. Same code, other classes (and, on
 # PyPy, other JIT traces): its ratio is the noise floor of ours/stdlib.
 IMPLS = ("ours", "stdlib", "limit", "again")
+# Where each case runs: the thread that built its container, then another.
+THREADS = ("main", "worker")
 N = 1000          # entries per container in the per-operation cases
 COPY_N = 10000    # entries in the copy() cases
 
@@ -142,9 +162,19 @@ def _compile(source, namespace):
 loop_case("set", "WeakValueDictionary", _wvd, "k in keys", "c[k] = objs[k]")
 loop_case("get hit (`d[k]`)", "WeakValueDictionary", _wvd, "k in keys",
           "c[k]")
+loop_case("get hit (`d.get(k)`)", "WeakValueDictionary", _wvd,
+          "k in keys", "c.get(k)")
 loop_case("get miss (`d.get(k)`)", "WeakValueDictionary", _wvd,
           "k in misses", "c.get(k)")
+loop_case("`k in d`", "WeakValueDictionary", _wvd, "k in keys", "k in c")
+loop_case("len()", "WeakValueDictionary", _wvd, "k in keys", "len(c)")
+loop_case("setdefault hit", "WeakValueDictionary", _wvd, "k in keys",
+          "c.setdefault(k, objs[k])")
+loop_case("pop + set back", "WeakValueDictionary", _wvd, "k in keys",
+          "c[k] = c.pop(k)")
 loop_case("items()", "WeakValueDictionary", _wvd, "kv in c.items()", "pass",
+          per="entry")
+loop_case("values()", "WeakValueDictionary", _wvd, "v in c.values()", "pass",
           per="entry")
 loop_case("iteration (`for k in d`)", "WeakValueDictionary", _wvd, "k in c",
           "pass", per="entry")
@@ -168,11 +198,22 @@ def wvd_churn(W, n):
 
 loop_case("set", "WeakKeyDictionary", _wkd, "o in objs", "c[o] = 1")
 loop_case("get (`d[k]`)", "WeakKeyDictionary", _wkd, "o in objs", "c[o]")
+loop_case("get (`d.get(k)`)", "WeakKeyDictionary", _wkd, "o in objs",
+          "c.get(o)")
 loop_case("`k in d`", "WeakKeyDictionary", _wkd, "o in objs", "o in c")
+loop_case("setdefault hit", "WeakKeyDictionary", _wkd, "o in objs",
+          "c.setdefault(o, 1)")
+loop_case("pop + set back", "WeakKeyDictionary", _wkd, "o in objs",
+          "c[o] = c.pop(o)")
 loop_case("items()", "WeakKeyDictionary", _wkd, "kv in c.items()", "pass",
           per="entry")
+loop_case("iteration (`for k in d`)", "WeakKeyDictionary", _wkd, "k in c",
+          "pass", per="entry")
 loop_case("add", "WeakSet", _ws, "o in objs", "c.add(o)")
 loop_case("`x in s`", "WeakSet", _ws, "o in objs", "o in c")
+loop_case("discard + add back", "WeakSet", _ws, "o in objs",
+          "c.discard(o); c.add(o)")
+loop_case("len()", "WeakSet", _ws, "o in objs", "len(c)")
 loop_case("iteration", "WeakSet", _ws, "o in c", "pass", per="entry")
 
 
@@ -303,6 +344,39 @@ def _time(run, loops):
             gc.enable()
 
 
+class Worker(object):
+    """One thread, started once, that runs whatever it is handed and hands
+    back the result: a request thread using what the main thread built."""
+
+    def __init__(self):
+        self._jobs = queue.Queue()
+        self._results = queue.Queue()
+        thread = threading.Thread(target=self._serve, name="bench-worker")
+        thread.daemon = True
+        thread.start()
+
+    def _serve(self):
+        while True:
+            job = self._jobs.get()
+            try:
+                self._results.put((True, job()))
+            except BaseException as error:  # handed back to the caller
+                self._results.put((False, error))
+
+    def call(self, func, *args):
+        self._jobs.put(partial(func, *args))
+        ok, value = self._results.get()
+        if not ok:
+            raise value
+        return value
+
+
+def _in_thread(thread, worker, func, *args):
+    if thread == "main":
+        return func(*args)
+    return worker.call(func, *args)
+
+
 def _calibrate(run, target):
     loops = 1
     while True:
@@ -328,9 +402,12 @@ def median(values):
 
 
 def time_cases(cases, rounds, target):
-    """{(case index, impl): [ns per operation, one per round]}, interleaved."""
+    """{(thread, case index, impl): [ns per operation, one per round]},
+    interleaved. Every container and its objects are made in the main
+    thread; the worker thread only runs the timed loops."""
     modules = {"ours": ours, "stdlib": stdlib, "limit": None,
                "again": stdlib_again()}
+    worker = Worker()
     runners, loops, samples = {}, {}, {}
     for index, spec in enumerate(cases):
         for impl in IMPLS:
@@ -339,17 +416,21 @@ def time_cases(cases, rounds, target):
                 continue
             run = spec["builder"](module, spec["size"])
             runners[index, impl] = run
-            loops[index, impl] = _calibrate(run, target)
-            samples[index, impl] = []
+            for thread in THREADS:
+                loops[thread, index, impl] = _in_thread(
+                    thread, worker, _calibrate, run, target)
+                samples[thread, index, impl] = []
     for rnd in range(rounds):
         for index in range(len(cases)):
-            for impl in rotated(IMPLS, rnd):
-                if (index, impl) not in runners:
-                    continue
-                count = loops[index, impl]
-                elapsed = _time(runners[index, impl], count)
-                samples[index, impl].append(
-                    elapsed / count / cases[index]["size"] * 1e9)
+            for thread in rotated(THREADS, rnd):
+                for impl in rotated(IMPLS, rnd):
+                    if (index, impl) not in runners:
+                        continue
+                    count = loops[thread, index, impl]
+                    elapsed = _in_thread(thread, worker, _time,
+                                         runners[index, impl], count)
+                    samples[thread, index, impl].append(
+                        elapsed / count / cases[index]["size"] * 1e9)
     return samples
 
 
@@ -492,6 +573,8 @@ def interpreter_name():
             platform.python_version())
     if JYTHON:
         return "Jython %s" % platform.python_version()
+    if FREE_THREADED:
+        return "CPython %st (free-threaded)" % platform.python_version()
     return "CPython %s" % platform.python_version()
 
 
@@ -503,46 +586,73 @@ def origin(name):
     return None
 
 
-def measure(quick):
+def selected(only):
+    """The cases whose "container operation" contains one of *only*."""
+    if not only:
+        return CASES
+    return [spec for spec in CASES
+            if any(text in "%s %s" % (spec["group"], spec["name"])
+                   for text in only)]
+
+
+def measure(quick, only=None):
+    """Everything the report shows; with *only* (a list of texts), just the
+    per-operation cases that match, for quick comparisons."""
     rounds = 5 if quick else 15
     target = 0.004 if quick else 0.015
     if JYTHON:
         # Its JIT may speed a case up tenfold after calibration, and its
         # clock ticks in milliseconds: fewer, longer samples.
         rounds, target = max(3, rounds // 3), 0.05
-    samples = time_cases(CASES, rounds, target)
+    cases = selected(only)
+    samples = time_cases(cases, rounds, target)
     rows = []
-    for index, spec in enumerate(CASES):
-        times = {}
-        for impl in IMPLS:
-            if (index, impl) in samples:
-                values = samples[index, impl]
-                times[impl] = median(values)
-                times[impl + "_spread"] = (max(values) - min(values)) / \
-                    median(values)
-        # Ratios are medians of each round's ratio: the two timings of a
-        # round ran side by side, under the same load.
-        for top, bottom in (("ours", "stdlib"), ("ours", "limit"),
-                            ("again", "stdlib")):
-            if (index, top) in samples and (index, bottom) in samples:
-                times[top + "/" + bottom] = median([
-                    a / b for a, b in zip(samples[index, top],
-                                          samples[index, bottom]) if b] or
-                    [float("nan")])
-        rows.append(dict(group=spec["group"], name=spec["name"],
-                         per=spec["per"], times=times,
-                         note=origin(spec["needs"]) if spec["needs"]
-                         else None))
+    for index, spec in enumerate(cases):
+        row = dict(group=spec["group"], name=spec["name"], per=spec["per"],
+                   note=origin(spec["needs"]) if spec["needs"] else None)
+        for thread in THREADS:
+            row[_TIMES[thread]] = _times(samples, thread, index)
+        rows.append(row)
+    result = dict(interpreter=interpreter_name(), rounds=rounds, rows=rows,
+                  clock=CLOCK, quick=quick)
+    if only:
+        return result
     sizes = [10 ** 3, 10 ** 4, 10 ** 5] if quick else \
         [10 ** 3, 10 ** 5, 10 ** 6]
     scaling = time_scaling(sizes, 3 if quick else 7)
     memory, memory_method = memory_per_entry()
     imports = import_times(3 if JYTHON else (7 if quick else 21))
     import ladders
-    return dict(interpreter=interpreter_name(), rounds=rounds, rows=rows,
-                clock=CLOCK, ladders=ladders.measure(quick),
-                scaling=scaling, memory=memory, memory_method=memory_method,
-                imports=imports, quick=quick)
+    result.update(ladders=ladders.measure(quick), scaling=scaling,
+                  memory=memory, memory_method=memory_method, imports=imports)
+    return result
+
+
+# The key of each thread's figures in a row (rows from before the worker
+# thread was timed have "times" alone).
+_TIMES = {"main": "times", "worker": "worker_times"}
+
+
+def _times(samples, thread, index):
+    """A row's figures for one thread: medians, spreads and ratios."""
+    times = {}
+    for impl in IMPLS:
+        if (thread, index, impl) in samples:
+            values = samples[thread, index, impl]
+            times[impl] = median(values)
+            times[impl + "_spread"] = (max(values) - min(values)) / \
+                median(values)
+    # Ratios are medians of each round's ratio: the two timings of a round
+    # ran side by side, under the same load.
+    for top, bottom in (("ours", "stdlib"), ("ours", "limit"),
+                        ("again", "stdlib")):
+        if (thread, index, top) in samples and \
+                (thread, index, bottom) in samples:
+            times[top + "/" + bottom] = median([
+                a / b for a, b in zip(samples[thread, index, top],
+                                      samples[thread, index, bottom])
+                if b] or [float("nan")])
+    return times
 
 
 def ratio(a, b):
@@ -556,31 +666,33 @@ def geometric_mean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
-def _compared_rows(result):
-    """Rows with a stdlib to compare with, where ours is not the stdlib's."""
+def _compared_rows(result, thread="main"):
+    """(row, its figures in *thread*) for the rows with a stdlib to compare
+    with, where ours is not the stdlib's."""
     for row in result["rows"]:
-        times = row["times"]
-        if "stdlib" in times and times["ours/stdlib"] == times["ours/stdlib"] \
+        times = row.get(_TIMES[thread])
+        if times and "stdlib" in times and \
+                times["ours/stdlib"] == times["ours/stdlib"] \
                 and not (row["note"] or "").startswith("ours IS"):
-            yield row
+            yield row, times
 
 
-def summary(result):
-    """(geometric mean of ours/stdlib, worst ratio and its operation)."""
-    ratios = [(row["times"]["ours/stdlib"],
-               "%s %s" % (row["group"], row["name"]))
-              for row in _compared_rows(result)]
+def summary(result, thread="main"):
+    """(geometric mean of ours/stdlib, worst ratio and its operation), in
+    *thread*."""
+    ratios = [(times["ours/stdlib"], "%s %s" % (row["group"], row["name"]))
+              for row, times in _compared_rows(result, thread)]
     if not ratios:
         return None, None, None
     worst = max(ratios)
     return geometric_mean([r for r, _ in ratios]), worst[0], worst[1]
 
 
-def control_summary(result):
+def control_summary(result, thread="main"):
     """(geometric mean, lowest, highest) of the control's again/stdlib over
     the same rows as summary(): how far identical code strays from 1."""
-    ratios = [row["times"].get("again/stdlib")
-              for row in _compared_rows(result)]
+    ratios = [times.get("again/stdlib")
+              for _, times in _compared_rows(result, thread)]
     ratios = [r for r in ratios if r]
     if not ratios:
         return None, None, None
@@ -599,9 +711,49 @@ def _ns(value):
     return "%.0f" % value if value >= 10 else "%.1f" % value
 
 
+_THREAD_HEADINGS = {
+    "main": "In the main thread, which made the containers and their "
+            "objects:",
+    "worker": "In a worker thread (the same containers and objects, made "
+              "in the main thread):",
+}
+
+
+def _thread_table(result, thread):
+    """The lines of one thread's table and its summary; none for results
+    from before the worker thread was timed."""
+    if not any(_TIMES[thread] in row for row in result["rows"]):
+        return []
+    lines = [_THREAD_HEADINGS[thread], "",
+             "| container | operation | ours | stdlib | limit | "
+             "ours/stdlib | ours/limit | spread | control |",
+             "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
+    for row in result["rows"]:
+        t = row[_TIMES[thread]]
+        stdlib_cell = _ns(t.get("stdlib"))
+        if row["note"]:
+            stdlib_cell = "%s (%s)" % (stdlib_cell, row["note"]) \
+                if "stdlib" in t else row["note"]
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            row["group"], row["name"], _ns(t.get("ours")), stdlib_cell,
+            _ns(t.get("limit")), _fmt(t.get("ours/stdlib")),
+            _fmt(t.get("ours/limit")),
+            _fmt(t.get("ours_spread")), _fmt(t.get("again/stdlib"))))
+    lines.append("")
+    gmean, worst, worst_name = summary(result, thread)
+    lines.append("Geometric mean of ours/stdlib: **%s**; highest: %s (%s). "
+                 "Operations where ours is the stdlib's object are left out."
+                 % (_fmt(gmean), _fmt(worst), worst_name))
+    control = control_summary(result, thread)
+    if control[0] is not None:
+        lines.append("The control over the same operations: geometric mean "
+                     "%s, from %s to %s." % tuple(_fmt(c) for c in control))
+    lines.append("")
+    return lines
+
+
 def markdown(result, heading="##"):
     lines = ["%s %s" % (heading, result["interpreter"]), ""]
-    gmean, worst, worst_name = summary(result)
     lines.append("Medians of %d interleaved rounds of %s, ns per "
                  "operation (per "
                  "entry for iteration, items, set operations and copy). "
@@ -614,29 +766,10 @@ def markdown(result, heading="##"):
                  "from 1 is noise). Ratios are medians of each round's "
                  "ratio." % (result["rounds"], result["clock"]))
     lines.append("")
-    lines.append("| container | operation | ours | stdlib | limit | "
-                 "ours/stdlib | ours/limit | spread | control |")
-    lines.append("|---|---|--:|--:|--:|--:|--:|--:|--:|")
-    for row in result["rows"]:
-        t = row["times"]
-        stdlib_cell = _ns(t.get("stdlib"))
-        if row["note"]:
-            stdlib_cell = "%s (%s)" % (stdlib_cell, row["note"]) \
-                if "stdlib" in t else row["note"]
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            row["group"], row["name"], _ns(t.get("ours")), stdlib_cell,
-            _ns(t.get("limit")), _fmt(t.get("ours/stdlib")),
-            _fmt(t.get("ours/limit")),
-            _fmt(t.get("ours_spread")), _fmt(t.get("again/stdlib"))))
-    lines.append("")
-    lines.append("Geometric mean of ours/stdlib: **%s**; highest: %s (%s). "
-                 "Operations where ours is the stdlib's object are left out."
-                 % (_fmt(gmean), _fmt(worst), worst_name))
-    control = control_summary(result)
-    if control[0] is not None:
-        lines.append("The control over the same operations: geometric mean "
-                     "%s, from %s to %s." % tuple(_fmt(c) for c in control))
-    lines.append("")
+    for thread in THREADS:
+        lines.extend(_thread_table(result, thread))
+    if "imports" not in result:  # --only: the cases alone
+        return "\n".join(lines)
     imports = result["imports"]
     lines.append("Import, median (min) of fresh processes, bytecode cached: "
                  "`import weakref` %.2f ms (%.2f); then the shared "
@@ -683,7 +816,10 @@ def markdown(result, heading="##"):
 
 def main(argv):
     quick = "--quick" in argv
-    result = measure(quick)
+    only = None
+    if "--only" in argv:
+        only = argv[argv.index("--only") + 1].split(",")
+    result = measure(quick, only)
     text = markdown(result)
     print(text)
     if "--json" in argv:

@@ -1,24 +1,28 @@
 """Run benchmarks/run.py on every interpreter and write docs/benchmarks.md.
 
     python3 benchmarks/run_all.py [--quick] [--only NAME,...] [--assemble]
-                                  [--out FILE]
+                                  [--python NAME=COMMAND ...] [--out FILE]
 
 ``--only 2.7,3.13,pypy3`` measures those alone; the page then also shows
 the latest results kept from earlier runs of the others. ``--assemble``
 measures nothing and rewrites the page from the kept results.
 
-Interpreters: pyenv's CPythons 2.7, 3.6-3.13, ``pypy3`` and ``jython`` on
-PATH; missing ones are skipped. Each runs in its own process, one after the
-other, against ``src/``. Not part of the test suite.
+Interpreters: pyenv's CPythons 2.7, 3.6-3.13, the free-threaded 3.13t that
+tools/build_313t.sh builds into .matrix/cpython3.13t, ``pypy3`` and
+``jython`` on PATH; missing ones are skipped. ``--python NAME=COMMAND``
+adds or replaces one (COMMAND split as a shell would, so it may run the
+interpreter through a wrapper such as tools/cpython314_chroot.sh). Each
+runs in its own process, one after the other, against ``src/``. Not part of
+the test suite.
 """
 from __future__ import absolute_import, print_function
 
 import glob
 import json
 import os
+import shlex
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -30,8 +34,9 @@ VERSIONS = ["2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12",
             "3.13"]
 
 
-def interpreters():
-    """[(name, command)] for every interpreter found."""
+def interpreters(extra=()):
+    """[(name, command)] for every interpreter found, each command a list,
+    then *extra* ((name, command) pairs) replacing or adding."""
     found = []
     try:
         root = subprocess.check_output(["pyenv", "root"]).decode().strip()
@@ -42,29 +47,36 @@ def interpreters():
                                               "versions", version + ".*",
                                               "bin", "python")))
         if paths:
-            found.append((version, paths[-1]))
+            found.append((version, [paths[-1]]))
+    free_threaded = os.path.join(ROOT, ".matrix", "cpython3.13t", "bin",
+                                 "python3.13t")
+    if os.path.exists(free_threaded):
+        found.append(("3.13t", [free_threaded]))
     for name in ("pypy3", "jython"):
         for folder in os.environ.get("PATH", "").split(os.pathsep):
             if os.path.exists(os.path.join(folder, name)):
-                found.append((name, os.path.join(folder, name)))
+                found.append((name, [os.path.join(folder, name)]))
                 break
+    for name, command in extra:
+        found = [(n, c) for n, c in found if n != name] + [(name, command)]
     return found
 
 
 # Each interpreter's result is kept here, so that a page can be assembled
-# from runs made one at a time (--only) or left out (--assemble).
-RESULTS = os.path.join(tempfile.gettempdir(), "backports-weakref-bench")
+# from runs made one at a time (--only) or left out (--assemble): in this
+# checkout's .matrix/, so that two checkouts never mix their results.
+RESULTS = os.path.join(ROOT, ".matrix", "benchmark-results")
 
 
 def measure(name, command, extra):
     env = dict(os.environ)
     src = os.path.join(ROOT, "src")
-    env["JYTHONPATH" if command.endswith("jython") else "PYTHONPATH"] = src
+    env["JYTHONPATH" if command[-1].endswith("jython") else "PYTHONPATH"] = src
     if not os.path.isdir(RESULTS):
         os.makedirs(RESULTS)
-    subprocess.check_call([command, os.path.join(HERE, "run.py"), "--json",
-                           os.path.join(RESULTS, name + ".json")] + extra,
-                          env=env, stdout=sys.stderr)
+    subprocess.check_call(command + [os.path.join(HERE, "run.py"), "--json",
+                                     os.path.join(RESULTS, name + ".json")]
+                          + extra, env=env, stdout=sys.stderr)
 
 
 def load(name):
@@ -225,12 +237,22 @@ Known gaps, by construction:
 
 def summary_table(results):
     lines = ["## Summary", "",
-             "| interpreter | geometric mean ours/stdlib | control "
-             "(geometric mean; range) | highest ours/stdlib | import of "
-             "backports.weakref, ms (min) | memory ours/stdlib |",
-             "|---|--:|--:|---|--:|--:|"]
+             "Main thread: the one that made the containers and their "
+             "objects; worker: another thread using them.", "",
+             "| interpreter | geometric mean ours/stdlib, main thread | "
+             "control (geometric mean; range) | highest ours/stdlib, main "
+             "thread | geometric mean ours/stdlib, worker thread | highest "
+             "ours/stdlib, worker thread | import of backports.weakref, ms "
+             "(min) | memory ours/stdlib |",
+             "|---|--:|--:|---|--:|---|--:|--:|"]
     for result in results:
         gmean, worst, worst_name = run.summary(result)
+        worker = run.summary(result, "worker")
+        if worker[0] is None:
+            worker_mean, worker_worst = "not timed", ""
+        else:
+            worker_mean = run._fmt(worker[0])
+            worker_worst = "%s (%s)" % (run._fmt(worker[1]), worker[2])
         imports = result["imports"]
         if result["memory"]:
             memory = max(m["ours"] / m["stdlib"]
@@ -242,10 +264,11 @@ def summary_table(results):
         control = "%s; %s-%s" % (run._fmt(control), run._fmt(lowest),
                                  run._fmt(highest)) \
             if control is not None else "n/a"
-        lines.append("| %s | %s | %s | %s (%s) | %.2f (%.2f) | %s |" % (
-            result["interpreter"], run._fmt(gmean), control,
-            run._fmt(worst), worst_name, imports["median"][2],
-            imports["min"][2], memory))
+        lines.append("| %s | %s | %s | %s (%s) | %s | %s | %.2f (%.2f) | %s |"
+                     % (result["interpreter"], run._fmt(gmean), control,
+                        run._fmt(worst), worst_name, worker_mean,
+                        worker_worst, imports["median"][2],
+                        imports["min"][2], memory))
     lines.append("")
     return "\n".join(lines)
 
@@ -258,8 +281,13 @@ def main(argv):
     only = None
     if "--only" in argv:
         only = argv[argv.index("--only") + 1].split(",")
+    extra_interpreters = []
+    for index, arg in enumerate(argv):
+        if arg == "--python":
+            name, _, command = argv[index + 1].partition("=")
+            extra_interpreters.append((name, shlex.split(command)))
     results = []
-    for name, command in interpreters():
+    for name, command in interpreters(extra_interpreters):
         if "--assemble" not in argv and (not only or name in only):
             print("== %s" % name, file=sys.stderr)
             try:

@@ -22,6 +22,7 @@ import pytest
 
 import containers_impl
 from backports import weakref
+from backports.weakref import _compat
 from support import (JOIN_TIMEOUT, STRESS_SECONDS, STRESS_THREADS,
                      UnraisableRecorder, collect_until, run_threads)
 
@@ -47,6 +48,35 @@ def test_importing_us_leaves_the_gil_off():
     out = subprocess.check_output([sys.executable, "-c", code], env=env)
     assert out.decode().strip() == "False"
     assert not sys._is_gil_enabled()
+
+
+def test_the_compat_flag_knows_a_free_threaded_build():
+    # Read from the built-in _sysconfig (sysconfig costs milliseconds to
+    # import); it must agree with sysconfig.
+    assert _compat.FREE_THREADED == FREE_THREADED
+
+
+@pytest.mark.skipif(not _compat.DICT_GET_IS_SLOW_FROM_OTHER_THREADS,
+                    reason="dict.get() takes no lock here")
+def test_weak_value_lookups_from_another_thread_take_no_dict_lock():
+    # On 3.13t, dict.get() locks the dict (about 7 us from a thread that
+    # does not own it); get() and `in` look up with d[k] there. A dict whose
+    # get() refuses to run shows which one they call, from a worker thread
+    # as a server's request threads would.
+    class NoGet(dict):
+        def get(self, *args):
+            raise AssertionError("dict.get called")
+
+    obj = Target()
+    container = weakref.WeakValueDictionary({1: obj})
+    container.data = NoGet(container.data)
+    results = []
+    thread = threading.Thread(target=lambda: results.extend(
+        [container.get(1), container.get(2, "absent"), 1 in container,
+         2 in container]))
+    thread.start()
+    thread.join(JOIN_TIMEOUT)
+    assert results == [obj, "absent", True, False]
 
 
 @pytest.mark.skipif(not hasattr(weakref, "finalize"), reason="no finalize")

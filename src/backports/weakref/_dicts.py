@@ -138,10 +138,19 @@ class WeakValueDictionary(_MutableMapping):
     def __len__(self):
         return len(self.data)
 
-    def __contains__(self, key):
-        # get(), not a caught KeyError: raising costs more than the lookup.
-        wr = self.data.get(key)
-        return wr is not None and wr() is not None
+    if _compat.DICT_GET_IS_SLOW_FROM_OTHER_THREADS:
+        def __contains__(self, key):
+            try:
+                wr = self.data[key]
+            except KeyError:
+                return False
+            return wr() is not None
+    else:
+        def __contains__(self, key):
+            # get(), not a caught KeyError: raising costs more than the
+            # lookup.
+            wr = self.data.get(key)
+            return wr is not None and wr() is not None
 
     __repr__ = _repr
 
@@ -172,15 +181,24 @@ class WeakValueDictionary(_MutableMapping):
                 new[deepcopy(key, memo)] = o
         return new
 
-    def get(self, key, default=None):
-        wr = self.data.get(key)
-        if wr is None:
-            return default
-        o = wr()
-        if o is None:
-            # Dead, its callback not run yet (Jython): absent.
-            return default
-        return o
+    if _compat.DICT_GET_IS_SLOW_FROM_OTHER_THREADS:
+        def get(self, key, default=None):
+            try:
+                wr = self.data[key]
+            except KeyError:
+                return default
+            o = wr()
+            return default if o is None else o
+    else:
+        def get(self, key, default=None):
+            wr = self.data.get(key)
+            if wr is None:
+                return default
+            o = wr()
+            if o is None:
+                # Dead, its callback not run yet (Jython): absent.
+                return default
+            return o
 
     def items(self):
         for k, wr in _items(self.data.copy()):

@@ -35,6 +35,16 @@ PYPY = "__pypy__" in sys.builtin_module_names
 # CPython: the interpreter whose weakref.py is the specification.
 CPYTHON = not PYPY and not JYTHON
 
+# A CPython built without a GIL (3.13t and later). _sysconfig is built in
+# from 3.13, where such builds began; sysconfig itself costs milliseconds.
+try:
+    from _sysconfig import config_vars as _config_vars
+except ImportError:
+    FREE_THREADED = False
+else:
+    FREE_THREADED = bool(_config_vars().get("Py_GIL_DISABLED"))
+    del _config_vars
+
 # -- the interpreter's own weakref, against the newest CPython's --------------
 
 # Python 2 and Jython have neither finalize nor WeakMethod.
@@ -122,6 +132,12 @@ REF_INIT_SAYS_TAKES_NO_KEYWORD_ARGUMENTS = (CPYTHON and
 CALLBACKS_ARE_DEFERRED = JYTHON
 
 # -- the rest of the language and runtime ----------------------------------------
+
+# Free-threaded CPython 3.13's dict.get() takes the dict's lock, about 7 us
+# from a thread that does not own the dict, where d[k] is lock-free
+# (gh-112075; 3.14 dropped the lock, PR #129336): look up with d[k] there.
+DICT_GET_IS_SLOW_FROM_OTHER_THREADS = (FREE_THREADED and
+                                       sys.version_info[:2] == (3, 13))
 
 # Python 2's unbound methods have __self__ None and __func__ set; 3.x has
 # none (Class.method is the function).
