@@ -1,0 +1,2 @@
+"""The CPython release whose weakref module this package mirrors."""
+NEWEST = (3, 15)
