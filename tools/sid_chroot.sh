@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# CPython 3.14 for the matrix: Debian sid's python3.14 in a chroot.
+# Debian sid in a chroot, for the interpreters of the matrix that only sid
+# packages (CPython 3.14 and 3.15, PyPy 3.11) and for CPython's own test
+# suites (libpython3.X-testsuite).
 #
-#     bash tools/cpython314_chroot.sh create [DIR]       # default .matrix/sid314
-#     bash tools/cpython314_chroot.sh run DIR CMD [ARG...]
+#     bash tools/sid_chroot.sh create DIR PACKAGE...
+#     bash tools/sid_chroot.sh run DIR CMD [ARG...]
 #
-# Debian bookworm has no 3.14, and sid's python3.14 needs a newer libc than
-# bookworm's, so it runs in a minimal sid chroot made by debootstrap (about
-# 30-50 s, 290 MB; debootstrap comes from apt-get when missing).
+# tools/matrix.py calls `create` with the packages tools/interpreters.json
+# names for the chroot (folder .matrix/sid). sid's interpreters need a newer
+# libc than the host's bookworm, so they run in a minimal sid made by
+# debootstrap (debootstrap comes from apt-get when missing).
 #
 # `run` executes CMD inside the chroot, in the current directory, with this
 # project bind-mounted at its own path (so .matrix/, tests/ and the built
@@ -14,12 +17,20 @@
 # are made inside `unshare -m`, so they exist only for that one process tree
 # and vanish with it: a lasting bind of the project inside a folder would let
 # any clean-up of that folder (rm -rf .matrix) delete the project itself.
+# From inside the chroot `run` refuses (mounting again from there fails, and
+# binding the project into itself is what the above avoids): call the
+# chroot's /usr/bin/python3.X directly.
 #
-# `create` is idempotent and safe to run twice at once (a lock serialises
-# callers; DIR/.complete marks a finished chroot).
+# `create` is idempotent and safe to run twice at once: a lock (DIR.lock)
+# serialises callers, and DIR/.complete lists the packages installed, so a
+# later call with more packages installs only those.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Written into every chroot this script makes: `run` is refused inside one.
+INSIDE_MARK=/etc/backports-weakref-chroot
+# sid's Release file on this kind of mirror can be past its Valid-Until date.
+APT_INSIDE=(apt-get -o Acquire::Check-Valid-Until=false)
 
 # The Debian mirror the machine's apt already uses, else Debian's own.
 mirror() {
@@ -30,22 +41,56 @@ mirror() {
     echo "${uri:-http://deb.debian.org/debian}"
 }
 
-ready() {
-    [ -e "$1/.complete" ] && [ -x "$1/usr/bin/python3.14" ]
+# missing DIR PACKAGE...: those not yet listed in DIR/.complete.
+missing() {
+    local dir=$1 package
+    shift
+    for package in "$@"; do
+        grep -qxF "$package" "$dir/.complete" 2>/dev/null || echo "$package"
+    done
 }
 
 create() {
-    local dir=${1:-$ROOT/.matrix/sid314}
+    local dir=$1
+    shift
+    if [ $# -eq 0 ]; then
+        echo "sid_chroot: create needs the packages to install" >&2
+        return 2
+    fi
     mkdir -p "$(dirname "$dir")"
     exec 8>"$dir.lock"
-    flock 8
-    if ready "$dir"; then
-        echo "cpython314_chroot: $dir is ready"
+    if ! flock -n 8; then
+        echo "sid_chroot: waiting for another run to finish $dir"
+        flock 8
+    fi
+    local wanted
+    wanted=$(missing "$dir" "$@")
+    if [ -e "$dir/.complete" ] && [ -z "$wanted" ]; then
+        echo "sid_chroot: $dir is ready"
         return 0
     fi
     local started=$SECONDS
+    if [ ! -e "$dir/.complete" ]; then
+        bootstrap "$dir" "$@"
+    else
+        # shellcheck disable=SC2086  # one package a word
+        install_inside "$dir" $wanted
+    fi
+    printf '%s\n' "$@" | cat - "$dir/.complete" | sort -u > "$dir/.complete.new"
+    mv "$dir/.complete.new" "$dir/.complete"
+    echo "sid_chroot: $dir ready in $((SECONDS - started)) s with" \
+         "$(tr '\n' ' ' < "$dir/.complete")"
+}
+
+# bootstrap DIR PACKAGE...: a fresh chroot with the packages. debootstrap
+# --include took 105 s here (617 MB) for the matrix's eight; a bare
+# debootstrap (48 s) then apt-get inside (63 s) took 111 s (758 MB, with
+# apt's lists and cache). apt-get inside stays for packages added later.
+bootstrap() {
+    local dir=$1
+    shift
     if ! command -v debootstrap >/dev/null; then
-        echo "cpython314_chroot: apt-get install debootstrap"
+        echo "sid_chroot: apt-get install debootstrap"
         mkdir -p "$ROOT/.matrix"
         flock "$ROOT/.matrix/apt.lock" apt-get update -qq
         flock "$ROOT/.matrix/apt.lock" env DEBIAN_FRONTEND=noninteractive \
@@ -53,24 +98,39 @@ create() {
     fi
     local source
     source=$(mirror)
-    echo "cpython314_chroot: debootstrap sid $dir $source"
+    echo "sid_chroot: debootstrap sid $dir $source"
     rm -rf "$dir"
-    debootstrap --variant=minbase --include=python3.14,python3.14-venv \
-        sid "$dir" "$source"
-    touch "$dir/.complete"
-    echo "cpython314_chroot: $(run "$dir" python3.14 -VV) ready in" \
-         "$((SECONDS - started)) s"
+    local packages
+    packages=$(IFS=,; echo "$*")
+    debootstrap --variant=minbase --include="$packages" sid "$dir" "$source"
+    echo "made by $ROOT/tools/sid_chroot.sh" > "$dir$INSIDE_MARK"
+    : > "$dir/.complete"
+}
+
+install_inside() {
+    local dir=$1
+    shift
+    echo "sid_chroot: apt-get install $* (inside $dir)"
+    echo "made by $ROOT/tools/sid_chroot.sh" > "$dir$INSIDE_MARK"
+    run "$dir" "${APT_INSIDE[@]}" -qq update
+    run "$dir" env DEBIAN_FRONTEND=noninteractive "${APT_INSIDE[@]}" \
+        install -y -qq --no-install-recommends "$@"
 }
 
 run() {
     local dir=$1
     shift
-    if ! ready "$dir"; then
-        echo "cpython314_chroot: no chroot at $dir: run create first" >&2
+    if [ -e "$INSIDE_MARK" ]; then
+        echo "sid_chroot: already inside a chroot ($(cat "$INSIDE_MARK")):" \
+             "run the command directly" >&2
+        return 1
+    fi
+    if [ ! -d "$dir/usr/bin" ]; then
+        echo "sid_chroot: no chroot at $dir: run create first" >&2
         return 1
     fi
     dir=$(cd "$dir" && pwd)
-    # What pip needs to reach the registry as the host does.
+    # What pip and apt-get need to reach their registries as the host does.
     local file
     for file in /etc/resolv.conf /etc/hosts /etc/pip.conf \
                 /etc/ssl/certs/ca-certificates.crt; do
@@ -88,11 +148,11 @@ run() {
         mount -t proc proc "$dir/proc"
         mount --rbind /dev "$dir/dev"
         exec chroot "$dir" /bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
-    ' cpython314-chroot "$dir" "$ROOT" "$PWD" "$@"
+    ' sid-chroot "$dir" "$ROOT" "$PWD" "$@"
 }
 
 case "${1:-}" in
     create) shift; create "$@" ;;
     run) shift; run "$@" ;;
-    *) echo "usage: $0 create [DIR] | run DIR CMD [ARG...]" >&2; exit 2 ;;
+    *) echo "usage: $0 create DIR PACKAGE... | run DIR CMD [ARG...]" >&2; exit 2 ;;
 esac
