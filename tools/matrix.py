@@ -161,6 +161,17 @@ def open_log(name: str) -> TextIO:
     return open(LOGS / (name + ".log"), "w", encoding="utf-8")
 
 
+# The CPU time of the commands run into each log, by its path: on a shared
+# machine, what a step costs is its CPU time, not its wall time.
+CPU_SECONDS: Dict[str, float] = {}
+CPU_SECONDS_LOCK = threading.Lock()
+
+
+def cpu_seconds(log_path) -> float:
+    with CPU_SECONDS_LOCK:
+        return CPU_SECONDS.get(str(log_path), 0.0)
+
+
 def run_logged(log: TextIO, command, check=True, cwd=None,
                environ=None) -> Tuple[int, str]:
     """Run *command*, its output into *log*; (exit status, output). An
@@ -182,10 +193,16 @@ def run_logged(log: TextIO, command, check=True, cwd=None,
     lines = []
     for line in process.stdout:
         log.write(line)
+        log.flush()   # so that a long step can be followed with tail -f
         lines.append(line)
-    process.wait()
-    log.write("[exit %d after %.1f s]\n" % (process.returncode,
-                                            time.monotonic() - started))
+    # wait4: the CPU time of the command and of every process it waited for.
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    with CPU_SECONDS_LOCK:
+        CPU_SECONDS[log.name] = CPU_SECONDS.get(log.name, 0.0) + cpu
+    log.write("[exit %d after %.1f s, %.1f s CPU]\n" % (
+        process.returncode, time.monotonic() - started, cpu))
     log.flush()
     if check and process.returncode != 0:
         raise StepFailed("%s exited %d" % (Path(command[0]).name,
@@ -645,6 +662,8 @@ class Result:
     counts: Dict[str, int] = field(default_factory=dict)
     setup_seconds: float = 0.0     # the environment, shared by the variants
     test_seconds: float = 0.0
+    setup_cpu: float = 0.0         # CPU seconds of the same
+    test_cpu: float = 0.0
     problem: str = ""              # empty when the run passed
     skipped: str = ""              # why it was left out on purpose
     log: Optional[Path] = None     # where its problem shows
@@ -693,7 +712,7 @@ def pytest_targets(extra: List[str]) -> List[str]:
 def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
                extra: List[str], result: Result) -> None:
     result.log, result.log_offset = Path(job.log.name), job.log.tell()
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), cpu_seconds(job.log.name)
     # One module that fails to import must not hide the others' results:
     # its error still counts, and fails the run.
     command = environment.command(
@@ -702,6 +721,7 @@ def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
         *job.interpreter.pytest_args, *pytest_targets(extra))
     rc, out = job.run(command, check=False, cwd=job.work_dir, environ=environ)
     result.test_seconds = time.monotonic() - started
+    result.test_cpu = cpu_seconds(job.log.name) - cpu_before
     counts = parse_summary(out)
     result.counts = counts or {}
     if counts is None:
@@ -749,8 +769,9 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             except StepFailed as error:
                 no_suites = error
             setup_seconds = time.monotonic() - started
+            setup_cpu = cpu_seconds(log.name)
             for result in results:
-                result.setup_seconds = setup_seconds
+                result.setup_seconds, result.setup_cpu = setup_seconds, setup_cpu
                 run_pytest(job, environment,
                            dict(environ, **result.variant.environ), extra, result)
                 if no_suites and not result.problem:
@@ -774,6 +795,7 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             for result in results:
                 if not result.setup_seconds:
                     result.setup_seconds = time.monotonic() - started
+                    result.setup_cpu = cpu_seconds(log.name)
             log.write("\n[%s in %.0f s]\n" % (
                 "; ".join(result.problem or result.skipped or "passed"
                           for result in results),
@@ -801,7 +823,7 @@ def print_tail(log_path: Optional[Path], offset: int = 0) -> None:
 
 def print_table(results: List[Result]) -> None:
     header = ("interpreter", "version", "passed", "failed", "skipped/xfailed",
-              "errors", "setup s", "tests s", "status")
+              "errors", "setup s", "tests s", "CPU s", "status")
     rows = [header]
     for result in results:
         rows.append((
@@ -809,6 +831,7 @@ def print_table(results: List[Result]) -> None:
             str(result.count("passed", "xpassed")), str(result.count("failed")),
             str(result.count("skipped", "xfailed")), str(result.count("errors")),
             "%.0f" % result.setup_seconds, "%.0f" % result.test_seconds,
+            "%.0f" % (result.setup_cpu + result.test_cpu),
             result.problem or ("SKIPPED" if result.skipped else "ok")))
     widths = [max(len(row[column]) for row in rows)
               for column in range(len(header))]
@@ -840,6 +863,19 @@ def closing_line(results: List[Result]) -> str:
     return line
 
 
+def cpu_summary(results: List[Result]) -> str:
+    """Where this process's CPU time went: what the matrix costs on a quiet
+    machine of N cores is about this total over N."""
+    with CPU_SECONDS_LOCK:
+        total = sum(CPU_SECONDS.values())
+    tests = sum(result.test_cpu for result in results)
+    environments = sum({result.interpreter.name: result.setup_cpu
+                        for result in results}.values())
+    return ("CPU time: %.0f s in all: %.0f s in pytest, %.0f s making the "
+            "environments, %.0f s provisioning, tools and build"
+            % (total, tests, environments, total - tests - environments))
+
+
 def report(results: List[Result], started: float) -> int:
     for result in results:
         if result.problem:
@@ -856,6 +892,7 @@ def report(results: List[Result], started: float) -> int:
     print_table(results)
     print()
     say("%d run(s) in %.0f s" % (len(results), time.monotonic() - started))
+    say(cpu_summary(results))
     print(closing_line(results), flush=True)
     return 1 if any(result.problem for result in results) else 0
 
@@ -917,6 +954,9 @@ def provision_only(provisioner: Provisioner) -> int:
         failed.append("CPython suites: %s" % error)
     for line in failed:
         say(line)
+    with CPU_SECONDS_LOCK:
+        for log_path, seconds in sorted(CPU_SECONDS.items()):
+            say("%s: %.0f s CPU" % (os.path.relpath(log_path, ROOT), seconds))
     return 1 if failed else 0
 
 
