@@ -59,7 +59,7 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, TextIO, Tuple
@@ -297,8 +297,8 @@ def suite_interpreter(version: str) -> Interpreter:
         if (interpreter.implementation, interpreter.python,
                 interpreter.free_threaded) == ("CPython", version, False):
             return interpreter
-    raise SystemExit("matrix: tools/interpreters.json has no CPython %s, "
-                     "whose test suite the conformance tests need" % version)
+    raise StepFailed("tools/interpreters.json has no CPython %s, whose "
+                     "test suite the conformance tests need" % version)
 
 
 def chroot_packages(chroot: str) -> List[str]:
@@ -323,27 +323,42 @@ class Provisioner:
         self.selected = with_pip_from(selected)
         self.once = Once()
         self.threads: List[threading.Thread] = []
+        self.settled_names: set = set()
+        self.progress = threading.Condition()
 
     def start(self) -> None:
-        """Begin every step in the background, so they overlap the rest."""
-        steps = [self.host_packages, self.suites]
-        steps += [lambda interpreter=interpreter: self.locate(interpreter)
-                  for interpreter in self.selected
-                  if interpreter.kind in ("chroot", "build")]
-        for step in steps:
-            thread = threading.Thread(target=self._quietly, args=(step,),
-                                      daemon=True)
-            thread.start()
-            self.threads.append(thread)
+        """Begin every step in the background, so they overlap the rest:
+        finding (and making) each interpreter, then the suites."""
+        for interpreter in self.selected:
+            self._background(self._settle, interpreter)
+        self._background(self.suites)
+
+    def _background(self, step: Callable, *arguments) -> None:
+        thread = threading.Thread(target=self._quietly, daemon=True,
+                                  args=(step,) + arguments)
+        thread.start()
+        self.threads.append(thread)
 
     @staticmethod
-    def _quietly(step: Callable) -> None:
+    def _quietly(step: Callable, *arguments) -> None:
         """Whoever needs the step's outcome gets it from Once (and its
         error); the head start has nobody to tell."""
         try:
-            step()
-        except (Skip, StepFailed, SystemExit, OSError):
+            step(*arguments)
+        except (Skip, StepFailed, OSError):
             pass
+
+    def _settle(self, interpreter: Interpreter) -> None:
+        try:
+            self.locate(interpreter)
+        finally:
+            with self.progress:
+                self.settled_names.add(interpreter.name)
+                self.progress.notify_all()
+
+    def settled(self, interpreter: Interpreter) -> bool:
+        """Whether locate() answers at once: found, made, or known missing."""
+        return interpreter.name in self.settled_names
 
     def wait(self) -> None:
         for thread in self.threads:
@@ -982,39 +997,62 @@ def main(argv: List[str]) -> int:
         return 1
     say("built %s and %s" % (dists.wheel.name, dists.sdist.name))
 
-    lock = threading.Lock()
+    schedule = Schedule(args.selected, provisioner)
+    finished: Dict[str, List[Result]] = {}
 
-    def one(interpreter: Interpreter) -> List[Result]:
-        results = run_interpreter(interpreter, provisioner, dists, extra)
-        with lock:
-            for result in results:
-                say("[%4.0f s] %-12s %s" % (
-                    time.monotonic() - started, result.name,
-                    result.problem or result.skipped and "skipped"
-                    or "%d passed" % result.count("passed")))
-        return results
+    def worker() -> None:
+        for interpreter in iter(schedule.next, None):
+            results = run_interpreter(interpreter, provisioner, dists, extra)
+            with schedule.progress:
+                finished[interpreter.name] = results
+                for result in results:
+                    say("[%4.0f s] %-12s %s" % (
+                        time.monotonic() - started, result.name,
+                        result.problem or result.skipped and "skipped"
+                        or "%d passed" % result.count("passed")))
 
-    order = run_order(args.selected)
     say("running %d interpreter(s), %d at a time (logs: .matrix/logs/)"
-        % (len(order), args.jobs))
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        finished = dict(zip((interpreter.name for interpreter in order),
-                            pool.map(one, order)))
+        % (len(args.selected), args.jobs))
+    workers = [threading.Thread(target=worker) for _ in range(args.jobs)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
     provisioner.wait()
     return report([result for interpreter in args.selected
                    for result in finished[interpreter.name]], started)
 
 
-def run_order(selected: List[Interpreter]) -> List[Interpreter]:
-    """The slowest first, so the workers finish together; those the matrix
-    makes itself last, so that making them overlaps the others' runs."""
-    slow_first = ["jython2.7", "cpython2.7", "pypy3.9"]
-    def rank(interpreter):
-        made = interpreter.kind in ("chroot", "build")
-        slow = slow_first.index(interpreter.name) \
-            if interpreter.name in slow_first else len(slow_first)
-        return (made, slow)
-    return sorted(selected, key=rank)
+# The longest runs first, so that the workers finish together (measured:
+# Jython's suite starts a JVM per child process; PyPy's JIT warms up for
+# each; the free-threaded 3.13t runs its thread churn tests longer; 2.7
+# builds two dependencies). The rest keep the order of interpreters.json.
+SLOWEST_FIRST = ["jython2.7", "pypy3.11", "cpython3.13t", "pypy3.9",
+                 "cpython2.7"]
+
+
+class Schedule:
+    """Hands each worker the longest run whose interpreter is there, or
+    known to be missing, so that no worker waits on a chroot or a build
+    while another run could go."""
+
+    def __init__(self, selected: List[Interpreter], provisioner: Provisioner):
+        def rank(interpreter):
+            return (SLOWEST_FIRST.index(interpreter.name)
+                    if interpreter.name in SLOWEST_FIRST else len(SLOWEST_FIRST))
+        self.pending = sorted(selected, key=rank)
+        self.provisioner = provisioner
+        self.progress = provisioner.progress
+
+    def next(self) -> Optional[Interpreter]:
+        with self.progress:
+            while self.pending:
+                for interpreter in self.pending:
+                    if self.provisioner.settled(interpreter):
+                        self.pending.remove(interpreter)
+                        return interpreter
+                self.progress.wait()
+        return None
 
 
 if __name__ == "__main__":
