@@ -530,7 +530,8 @@ class Environment:
 
 
 class Job:
-    """One interpreter's run: its base interpreter, folders and log."""
+    """One interpreter: its base, its environment's folders and its log,
+    shared by the runs of its variants."""
 
     def __init__(self, interpreter: Interpreter, log: TextIO):
         self.interpreter = interpreter
