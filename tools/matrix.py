@@ -19,9 +19,10 @@ Steps, all kept under .matrix/ (gitignored):
    test_weakset.py, mapping_tests.py, weakref.py and _weakrefset.py are
    copied into .matrix/cpython-suites/X.Y/, for the newest release the
    package mirrors (NEWEST in src/backports/weakref/_specification.py) and
-   the one before; the free-threaded 3.13t (tools/build_313t.sh, about 8
-   minutes), which by hand is skipped, loudly, until built or asked for with
-   --build or BACKPORTS_WEAKREF_BUILD=1, and under CI=true always built;
+   the one before; then, the chroot done, the free-threaded 3.13t
+   (tools/build_313t.sh, about 8 minutes), which by hand is skipped,
+   loudly, until built or asked for with --build or BACKPORTS_WEAKREF_BUILD=1,
+   and under CI=true always built;
 2. tooling: a venv made with the running python3 holding build, uv and
    virtualenv<20.22 (the last virtualenv that still creates 2.7 and 3.6
    environments);
@@ -406,8 +407,22 @@ class Provisioner:
                        "--build (or %s=1) to build it into %s"
                        % (interpreter.provider.get("minutes", 10),
                           BUILD_VARIABLE, os.path.relpath(folder, ROOT)))
+        self.settle_chroots()
         self.step(interpreter.name, ["bash", ROOT / interpreter.provider["script"],
                                      folder])
+
+    def settle_chroots(self) -> None:
+        """Let the chroot go first: every run waits for the CPython suites
+        copied out of it, while a build (3.13t: 8 minutes of both cores)
+        serves one run, which the schedule starts whenever it is done. In CI
+        they competed for the CPU, and the workers waited for the suites."""
+        for name in dict.fromkeys(interpreter.provider["chroot"]
+                                  for interpreter in INTERPRETERS
+                                  if interpreter.kind == "chroot"):
+            try:
+                self.chroot(name)
+            except StepFailed:
+                pass   # the runs that need it report it
 
     def locate(self, interpreter: Interpreter) -> Located:
         """The base interpreter, made first when the matrix makes it."""
