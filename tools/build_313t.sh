@@ -24,8 +24,12 @@ MIRROR=http://deb.debian.org/debian
 SUITE=trixie
 
 mkdir -p "$WORK" "$(dirname "$DIR")"
-exec 9>"$WORK/lock"
-flock 9
+# DIR.lock, as tools/sid_chroot.sh's: the matrix tells a build under way by it.
+exec 9>"$DIR.lock"
+if ! flock -n 9; then
+    echo "build_313t: waiting for another run to finish $DIR"
+    flock 9
+fi
 
 ready() {
     [ -e "$DIR/.complete" ] &&
