@@ -130,6 +130,11 @@ def test_the_gate_table_page_explains_every_behaviour_of_every_gate():
     assert missing == []
 
 
+def test_the_api_page_leaves_nativeness_to_the_gate_table():
+    # Where a name is the interpreter's own is said once, in docs/gates.md.
+    assert re.findall(r"\bnative\b", page("api.md"), re.I) == []
+
+
 def test_the_tutorial_page_includes_every_tested_example():
     examples = sorted(name for name in os.listdir(TUTORIAL)
                       if re.match(r"example\d\d\.py$", name))
