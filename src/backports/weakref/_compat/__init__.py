@@ -89,11 +89,12 @@ NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS = (CPYTHON and
                                               sys.version_info >= (3, 15))
 
 # Every CPython's copy.copy() of a WeakSet shares the underlying set with
-# the original (gh-74876, open), and so does its copy.deepcopy() (PyPy's
-# does not); none pickles a WeakSet.
-NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT = False
-NATIVE_WEAKSET_DEEPCOPIES_ARE_INDEPENDENT = PYPY
-NATIVE_WEAKSET_PICKLES = False
+# the original (gh-74876, open), and so does its copy.deepcopy(); neither
+# pickles a WeakSet. PyPy's deep copies are independent; Jython's WeakSet, a
+# Java set, copies and pickles as a set does.
+NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT = JYTHON
+NATIVE_WEAKSET_DEEPCOPIES_ARE_INDEPENDENT = PYPY or JYTHON
+NATIVE_WEAKSET_PICKLES = JYTHON
 
 # WeakSet.pop() on an empty set hides the set's own KeyError from 3.7,
 # shows its members in its repr from 3.8, and is registered as a MutableSet
@@ -147,7 +148,8 @@ UNBOUND_METHODS_EXIST = PY2
 METHODS_RECORD_CLASS = PY2
 
 # CPython removes a dead WeakValueDictionary entry atomically in C
-# (bpo-28427); PyPy and Jython lack _weakref._remove_dead_weakref.
+# (bpo-28427); PyPy 3.9 and Jython lack _weakref._remove_dead_weakref
+# (PyPy 3.11 has one, and PyPy's atomic delitem_if_value_is serves both).
 HAS_REMOVE_DEAD_WEAKREF = CPYTHON
 
 # PyPy's __pypy__.delitem_if_value_is deletes an entry only while it still
