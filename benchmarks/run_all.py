@@ -1,82 +1,60 @@
 """Run benchmarks/run.py on every interpreter and write docs/benchmarks.md.
 
     python3 benchmarks/run_all.py [--quick] [--only NAME,...] [--assemble]
-                                  [--python NAME=COMMAND ...] [--out FILE]
+                                  [--out FILE]
 
-``--only 2.7,3.13,pypy3`` measures those alone; the page then also shows
-the latest results kept from earlier runs of the others. ``--assemble``
-measures nothing and rewrites the page from the kept results.
+``--only cpython2.7,cpython3.13,pypy3.9`` measures those alone; the page
+then also shows the latest results kept from earlier runs of the others.
+``--assemble`` measures nothing and rewrites the page from the kept results.
 
-Interpreters: pyenv's CPythons 2.7, 3.6-3.13, the free-threaded 3.13t that
-tools/build_313t.sh builds into .matrix/cpython3.13t, ``pypy3`` and
-``jython`` on PATH; missing ones are skipped. ``--python NAME=COMMAND``
-adds or replaces one (COMMAND split as a shell would, so it may run the
-interpreter through a wrapper such as tools/cpython314_chroot.sh). Each
-runs in its own process, one after the other, against ``src/``. Not part of
-the test suite.
+Interpreters: those of the test matrix (tools/interpreters.json, by its
+names) that are there; missing ones are skipped (``python3 tools/matrix.py
+--provision-only`` makes the chroot's and the built ones). Each runs in its
+own process, one after the other, against ``src/``. Not part of the test
+suite.
 """
 from __future__ import absolute_import, print_function
 
-import glob
 import json
 import os
-import shlex
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path[:0] = [HERE, os.path.join(ROOT, "src")]
+sys.path[:0] = [HERE, os.path.join(ROOT, "src"), os.path.join(ROOT, "tools")]
 
+import interpreters as declared  # noqa: E402 (the matrix's interpreters)
 import run  # noqa: E402 (the table code, shared)
 
-VERSIONS = ["2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12",
-            "3.13"]
 
-
-def interpreters(extra=()):
-    """[(name, command)] for every interpreter found, each command a list,
-    then *extra* ((name, command) pairs) replacing or adding."""
+def interpreters():
+    """[(interpreter, command)] for every interpreter found."""
     found = []
-    try:
-        root = subprocess.check_output(["pyenv", "root"]).decode().strip()
-    except (OSError, subprocess.CalledProcessError):
-        root = None
-    for version in VERSIONS:
-        paths = sorted(glob.glob(os.path.join(root or "/nonexistent",
-                                              "versions", version + ".*",
-                                              "bin", "python")))
-        if paths:
-            found.append((version, [paths[-1]]))
-    free_threaded = os.path.join(ROOT, ".matrix", "cpython3.13t", "bin",
-                                 "python3.13t")
-    if os.path.exists(free_threaded):
-        found.append(("3.13t", [free_threaded]))
-    for name in ("pypy3", "jython"):
-        for folder in os.environ.get("PATH", "").split(os.pathsep):
-            if os.path.exists(os.path.join(folder, name)):
-                found.append((name, [os.path.join(folder, name)]))
-                break
-    for name, command in extra:
-        found = [(n, c) for n, c in found if n != name] + [(name, command)]
+    for interpreter in declared.load():
+        located = declared.find(interpreter)
+        if located is not None:
+            found.append((interpreter, located.command()))
     return found
 
 
 # Each interpreter's result is kept here, so that a page can be assembled
-# from runs made one at a time (--only) or left out (--assemble): in this
-# checkout's .matrix/, so that two checkouts never mix their results.
-RESULTS = os.path.join(ROOT, ".matrix", "benchmark-results")
+# from runs made one at a time (--only) or left out (--assemble). Inside the
+# project, which the chroot's interpreters see at the same path.
+RESULTS = os.path.join(ROOT, ".matrix", "benchmarks")
 
 
-def measure(name, command, extra):
+def measure(interpreter, command, extra):
     env = dict(os.environ)
     src = os.path.join(ROOT, "src")
-    env["JYTHONPATH" if command[-1].endswith("jython") else "PYTHONPATH"] = src
+    path = "JYTHONPATH" if interpreter.implementation == "Jython" else "PYTHONPATH"
+    env[path] = src
     if not os.path.isdir(RESULTS):
         os.makedirs(RESULTS)
     subprocess.check_call(command + [os.path.join(HERE, "run.py"), "--json",
-                                     os.path.join(RESULTS, name + ".json")]
-                          + extra, env=env, stdout=sys.stderr)
+                                     os.path.join(RESULTS, interpreter.name
+                                                  + ".json")] + extra,
+                          env=env, stdout=sys.stderr)
 
 
 def load(name):
@@ -320,20 +298,15 @@ def main(argv):
     only = None
     if "--only" in argv:
         only = argv[argv.index("--only") + 1].split(",")
-    extra_interpreters = []
-    for index, arg in enumerate(argv):
-        if arg == "--python":
-            name, _, command = argv[index + 1].partition("=")
-            extra_interpreters.append((name, shlex.split(command)))
     results = []
-    for name, command in interpreters(extra_interpreters):
-        if "--assemble" not in argv and (not only or name in only):
-            print("== %s" % name, file=sys.stderr)
+    for interpreter, command in interpreters():
+        if "--assemble" not in argv and (not only or interpreter.name in only):
+            print("== %s" % interpreter.name, file=sys.stderr)
             try:
-                measure(name, command, extra)
+                measure(interpreter, command, extra)
             except (OSError, subprocess.CalledProcessError) as error:
                 print("   failed: %s" % error, file=sys.stderr)
-        result = load(name)
+        result = load(interpreter.name)
         if result is not None:
             results.append(result)
     text = "\n".join(["# Benchmarks", "", INTRO, summary_table(results),

@@ -33,6 +33,11 @@ copyright = "backports.weakref contributors"
 
 extensions = ["myst_parser", "sphinx.ext.intersphinx"]
 source_suffix = {".md": "markdown"}
+# The pages name the mirrored release as {{ newest }}, so that moving to the
+# next CPython is one edit of _specification.py. Facts about a particular
+# release (what changed in 3.14, say) are written out: they do not move.
+myst_enable_extensions = ["substitution"]
+myst_substitutions = {"newest": "CPython %s" % NEWEST}
 root_doc = "index"
 exclude_patterns = ["_build", "requirements.txt"]
 myst_heading_anchors = 3

@@ -1,24 +1,71 @@
 """Which weak containers the container tests exercise, and objects to store.
 
-The tests run against ``backports.weakref``; with the environment variable
-``BACKPORTS_WEAKREF_CONTAINERS=stdlib`` they run against the interpreter's
-own ``weakref`` instead, to show what its containers get wrong (CPython 3.13's
-fail the snapshot-iteration tests; 3.14's also fail the update(**kwargs)
-one; 3.14 and 3.15 fail only the gh-74876 ones).
+The container tests run against ``backports.weakref``, and also against the
+interpreter's own ``weakref`` (the "stdlib" leg, as multidict runs one suite
+against both its implementations) where the gate table may pick the
+interpreter's own containers: CPython 3.14 and later. Set
+``BACKPORTS_WEAKREF_COMPARE_STDLIB=1`` to run that leg on any interpreter.
+A test that needs a behaviour of the newest CPython's containers names the
+gate's flag with ``@newest_behaviour(FLAG)``; on the stdlib leg it is then an
+expected failure (strict) wherever the interpreter's own containers lack it,
+so the leg checks the flags themselves: an unmarked test failing there, or a
+marked one passing, means the gate table is wrong.
+
+conftest.py swaps ``weakref`` in this module and in each test module of
+COMPARED_MODULES for the stdlib leg; a child interpreter gets the leg through
+the environment (``child_environ()``).
 """
 from __future__ import absolute_import
 
 import os
 import weakref as stdlib_weakref
 
+import pytest
+
 import backports.weakref
+from backports.weakref import _compat
 
 # Jython notes for test writers: `a, b = X(), Y()` keeps the tuple in a hidden
 # local (create what must die one per statement), and an exhausted generator
 # keeps its last locals (drop the iterator).
 
-AGAINST_STDLIB = os.environ.get("BACKPORTS_WEAKREF_CONTAINERS") == "stdlib"
-weakref = stdlib_weakref if AGAINST_STDLIB else backports.weakref
+LEG_VARIABLE = "BACKPORTS_WEAKREF_CONTAINERS"
+# Where the interpreter's own containers are candidates for the gate table,
+# and on request on any Python 3. (Python 2's own differ in more ways than
+# the gates name: they are UserDicts, with other reprs and no WeakMethod.)
+COMPARE_WITH_STDLIB = _compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS or (
+    not _compat.PY2 and os.environ.get("BACKPORTS_WEAKREF_COMPARE_STDLIB")
+    not in (None, "", "0"))
+# The test modules whose tests also run on the stdlib leg.
+COMPARED_MODULES = ["test_bad_input", "test_containers_fixes",
+                    "test_containers_iteration", "test_model_containers",
+                    "test_weak_dicts", "test_weakset"]
+
+# What the tests use as `weakref`: ours, or (in a child started for the
+# stdlib leg) the interpreter's own. conftest.py swaps it in the parent.
+weakref = (stdlib_weakref if os.environ.get(LEG_VARIABLE) == "stdlib"
+           else backports.weakref)
+
+
+def against_stdlib():
+    """Whether this test runs on the stdlib leg."""
+    return weakref is stdlib_weakref
+
+
+def child_environ():
+    """The environment a child interpreter needs to be on the same leg."""
+    return {LEG_VARIABLE: "stdlib"} if against_stdlib() else {}
+
+
+def newest_behaviour(flag, strict=True):
+    """Mark a test that needs the newest CPython's behaviour *flag* (a
+    ``NATIVE_*`` flag of backports.weakref._compat, behind the gates).
+    ``strict=False`` for a test that exposes the lack only on some runs
+    (random steps)."""
+    if not hasattr(_compat, flag):
+        raise AssertionError("no such flag in _compat: %s" % flag)
+    return pytest.mark.newest_behaviour(flag, strict=strict)
+
 
 ALL_CONTAINERS = ["WeakValueDictionary", "WeakKeyDictionary", "WeakSet"]
 DICTS = ["WeakValueDictionary", "WeakKeyDictionary"]

@@ -10,12 +10,16 @@ one plain variable or attribute and ``del`` that.
 """
 from __future__ import absolute_import
 
+import contextlib
 import gc
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+import traceback
+import weakref
 
 JYTHON = sys.platform.startswith("java")
 PYPY = "__pypy__" in sys.builtin_module_names
@@ -45,6 +49,24 @@ def collect_until(condition, timeout=COLLECT_TIMEOUT):
         pause = min(pause * 2, 0.05)
 
 
+def wait_for_callbacks(timeout=COLLECT_TIMEOUT):
+    """Collect until every callback of a reference cleared so far has run.
+
+    Jython's reaper thread runs callbacks one at a time, in order, some time
+    after the collection that cleared their referents: once a sentinel's
+    callback, queued after them, has run, so have they. Elsewhere the first
+    collection is enough.
+    """
+    ran = []
+
+    class Sentinel(object):
+        pass
+
+    sentinel_ref = weakref.ref(Sentinel(), ran.append)
+    collect_until(lambda: ran, timeout)
+    del sentinel_ref
+
+
 def collect():
     """One full collection, enough on every interpreter for what a test
     deleted to be dead (callbacks on Jython may still be pending)."""
@@ -56,17 +78,143 @@ def run_python(code, *args, **kwargs):
     """Run *code* in a child of this interpreter; return (rc, stdout, stderr).
 
     The child sees the same sys.path, so it imports the backports.weakref
-    under test. *options* go to the interpreter itself (``["-O"]``).
+    under test. Keyword arguments, besides Popen's: ``env`` (variables to
+    add), ``options`` (interpreter options, placed before ``-c``),
+    ``path_first`` (folders the child searches before that sys.path) and
+    ``raw`` (return stdout and stderr as bytes, undecoded).
     """
     options = list(kwargs.pop("options", ()))
     env = dict(os.environ)
-    path = os.pathsep.join(entry for entry in sys.path if entry)
+    entries = list(kwargs.pop("path_first", ())) + sys.path
+    path = os.pathsep.join(entry for entry in entries if entry)
     env["JYTHONPATH" if JYTHON else "PYTHONPATH"] = path
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(kwargs.pop("env", {}))
+    raw = kwargs.pop("raw", False)
     process = subprocess.Popen(
         [sys.executable] + options + ["-c", textwrap.dedent(code)] + list(args),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, **kwargs)
     out, err = process.communicate()
+    if raw:
+        return process.returncode, out, err
     return (process.returncode, out.decode("utf-8", "replace"),
             err.decode("utf-8", "replace"))
+
+
+# -- threads ------------------------------------------------------------------
+
+# How long and how wide the thread tests run: a short run by default, longer
+# where objects die only at a collection; the free-threaded entry of the
+# matrix asks for more (tools/soak.py runs soaks).
+STRESS_SECONDS = float(os.environ.get("BACKPORTS_WEAKREF_STRESS_SECONDS") or
+                       (1.5 if JYTHON or PYPY else 0.75))
+STRESS_THREADS = int(os.environ.get("BACKPORTS_WEAKREF_STRESS_THREADS") or 4)
+# A test's threads must all be done within this, or it fails.
+JOIN_TIMEOUT = 120.0
+
+
+def run_threads(function, arguments):
+    """Call ``function(argument)`` for each argument, each in a thread of
+    its own, all released at once; wait (boundedly) for every one, then fail
+    with the first traceback any of them raised."""
+    failures = []
+    start = threading.Event()
+
+    def guarded(argument):
+        start.wait()
+        try:
+            function(argument)
+        except BaseException:
+            failures.append(traceback.format_exc())
+
+    threads = [threading.Thread(target=guarded, args=(argument,))
+               for argument in arguments]
+    for thread in threads:
+        thread.start()
+    start.set()
+    for thread in threads:
+        thread.join(JOIN_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a thread hangs"
+    assert not failures, "a thread failed:\n" + failures[0]
+
+
+def run_for(seconds, body, *helpers):
+    """Call ``body()`` in a loop for *seconds* while each of *helpers*
+    (functions taking a stop event) runs in a thread of its own; then stop
+    them and re-raise the first error any of them hit."""
+    stop = threading.Event()
+    errors = []
+
+    def guarded(helper):
+        def run():
+            try:
+                helper(stop)
+            except Exception as error:  # reported by the calling thread
+                errors.append(error)
+        return run
+
+    started = [threading.Thread(target=guarded(helper)) for helper in helpers]
+    for thread in started:
+        thread.start()
+    try:
+        deadline = time.time() + seconds
+        while time.time() < deadline and not errors:
+            body()
+    finally:
+        stop.set()
+        for thread in started:
+            thread.join(JOIN_TIMEOUT)
+    if errors:
+        raise errors[0]
+
+
+def keep_collecting(stop):
+    """A run_for() helper: collect again and again until stopped, yielding
+    to the other threads between collections."""
+    while not stop.is_set():
+        gc.collect()
+        time.sleep(0.0001)
+
+
+@contextlib.contextmanager
+def switch_interval(seconds):
+    """Have the interpreter switch threads every *seconds* meanwhile (more
+    interleavings); Python 2 counts bytecodes instead."""
+    if hasattr(sys, "getswitchinterval"):
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(seconds)
+        try:
+            yield
+        finally:
+            sys.setswitchinterval(previous)
+    elif hasattr(sys, "getcheckinterval"):
+        previous = sys.getcheckinterval()
+        sys.setcheckinterval(1 if seconds < 1e-3 else 100)
+        try:
+            yield
+        finally:
+            sys.setcheckinterval(previous)
+    else:   # Jython: the JVM schedules its threads itself
+        yield
+
+
+class UnraisableRecorder(object):
+    """Within ``with``, records ("Type: message") what weakref callbacks
+    raise, where sys.unraisablehook exists (3.8+); elsewhere such errors go
+    to stderr, which the tests that care capture."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __enter__(self):
+        self.previous = getattr(sys, "unraisablehook", None)
+        if self.previous is not None:
+            sys.unraisablehook = self.record
+        return self
+
+    def record(self, info):
+        self.seen.append("%s: %s" % (info.exc_type.__name__, info.exc_value))
+
+    def __exit__(self, *exc_info):
+        if self.previous is not None:
+            sys.unraisablehook = self.previous

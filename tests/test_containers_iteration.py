@@ -10,14 +10,13 @@ once. Point these tests at the interpreter's own ``weakref`` with
 from __future__ import absolute_import
 
 import gc
-import sys
 import threading
-import time
 
 import pytest
 
-from containers_impl import ALL_CONTAINERS, Filled, Obj
-from support import PY2, collect, collect_until
+from containers_impl import ALL_CONTAINERS, Filled, Obj, newest_behaviour
+from support import (PY2, STRESS_SECONDS, collect, collect_until, run_for,
+                     switch_interval)
 
 STABLE = range(0, 5)     # alive throughout every loop
 DOOMED = range(5, 10)    # removed or killed by the loop body
@@ -60,6 +59,7 @@ def number_of(kind, method, produced):
     return produced.value
 
 
+@newest_behaviour("NATIVE_CONTAINERS_ITERATE_SNAPSHOTS")
 @pytest.mark.parametrize("kind, method", ALL_ITERATIONS)
 def test_loop_body_adds_removes_and_kills(kind, method):
     filled = Filled(kind)
@@ -107,6 +107,7 @@ def test_collection_during_iteration(kind, method):
     collect_until(lambda: len(filled.container) == len(keep))
 
 
+@newest_behaviour("NATIVE_CONTAINERS_ITERATE_SNAPSHOTS")
 @pytest.mark.parametrize("kind", ALL_CONTAINERS)
 def test_clear_inside_loop(kind):
     filled = Filled(kind)
@@ -132,22 +133,11 @@ def test_abandoned_iterator_leaves_no_trace(kind):
     assert len(filled.container) == len(filled.objects) + 1
 
 
-def _set_switch_interval(value):
-    """Set the thread switch interval; return the previous one."""
-    if PY2:
-        previous = sys.getcheckinterval()
-        sys.setcheckinterval(1 if value < 1e-3 else 100)
-        return previous * 1e-5
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(value)
-    return previous
-
-
-THREADED_SECONDS = 1.5
 MEMBERS = 300
 HANDSHAKE_TIMEOUT = 10.0
 
 
+@newest_behaviour("NATIVE_CONTAINERS_ITERATE_SNAPSHOTS")
 @pytest.mark.parametrize("kind", ALL_CONTAINERS)
 def test_threaded_mutation_during_iteration(kind):
     """Another thread mutates the container all the time, and for certain
@@ -156,12 +146,10 @@ def test_threaded_mutation_during_iteration(kind):
     filled = Filled(kind, count=MEMBERS)
     stable = list(filled.objects)
     wanted = sorted(obj.value for obj in stable)
-    stop = threading.Event()
     your_turn = threading.Event()   # main thread, mid-pass: mutate now
     mutated = threading.Event()     # other thread: a whole round is done
-    errors = []
 
-    def mutate():
+    def mutate(stop):
         number = MEMBERS
         try:
             while not stop.is_set():
@@ -176,9 +164,8 @@ def test_threaded_mutation_during_iteration(kind):
                 if asked:
                     your_turn.clear()
                     mutated.set()
-        except Exception as error:  # reported by the main thread
-            errors.append(error)
-            mutated.set()
+        finally:
+            mutated.set()   # a failing mutator must not leave a pass waiting
 
     def one_pass():
         if kind == "WeakValueDictionary":
@@ -192,20 +179,10 @@ def test_threaded_mutation_during_iteration(kind):
                 mutated.clear()
                 your_turn.set()
                 assert mutated.wait(HANDSHAKE_TIMEOUT), "no mutation came"
-        return sorted(n for n in seen if 0 <= n < MEMBERS)
+        assert sorted(n for n in seen if 0 <= n < MEMBERS) == wanted
+        passes.append(1)
 
-    previous = _set_switch_interval(1e-6)
-    mutator = threading.Thread(target=mutate)
-    mutator.start()
-    passes = 0
-    try:
-        deadline = time.time() + THREADED_SECONDS
-        while time.time() < deadline and not errors:
-            assert one_pass() == wanted
-            passes += 1
-    finally:
-        stop.set()
-        mutator.join()
-        _set_switch_interval(previous)
-    assert not errors, errors
-    assert passes > 0
+    passes = []
+    with switch_interval(1e-6):
+        run_for(STRESS_SECONDS, one_pass, mutate)
+    assert passes

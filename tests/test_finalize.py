@@ -192,8 +192,8 @@ def test_ours_shares_the_stdlibs_registry_where_there_is_one():
 
 def test_an_exception_at_collection_is_reported_not_raised():
     code = """
-        import gc, sys, time
         from backports import weakref
+        from support import collect_until, wait_for_callbacks
 
         class Resource(object):
             pass
@@ -204,22 +204,10 @@ def test_an_exception_at_collection_is_reported_not_raised():
         resource = Resource()
         finalizer = weakref.finalize(resource, fail)
         del resource
-        deadline = time.time() + 10
-        while finalizer.alive and time.time() < deadline:
-            gc.collect()
-            time.sleep(0.01)
+        collect_until(lambda: not finalizer.alive)
         # Jython reports the error on its reaper thread, after `alive` went
-        # False; it runs callbacks one at a time, so once a later one has
-        # run, the report is out.
-        ran = []
-
-        class Sentinel(object):
-            pass
-
-        sentinel_ref = weakref.ref(Sentinel(), ran.append)
-        while not ran and time.time() < deadline:
-            gc.collect()
-            time.sleep(0.01)
+        # False: wait until it is out.
+        wait_for_callbacks()
         print("alive=%s" % finalizer.alive)
         print("still running")
     """

@@ -17,64 +17,18 @@ import sys
 import sysconfig
 import threading
 import time
-import traceback
 
 import pytest
 
 import containers_impl
 from backports import weakref
 from backports.weakref import _compat
-from support import JYTHON, PYPY, collect_until
+from support import (JOIN_TIMEOUT, STRESS_SECONDS, STRESS_THREADS,
+                     UnraisableRecorder, collect_until, run_threads)
 
 FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-SECONDS = float(os.environ.get("BACKPORTS_WEAKREF_STRESS_SECONDS") or
-                (1.0 if JYTHON or PYPY else 0.5))
-THREADS = int(os.environ.get("BACKPORTS_WEAKREF_STRESS_THREADS") or 4)
-JOIN_TIMEOUT = 120.0
-
-
-class Unraisable(object):
-    """Collects what callbacks raise (sys.unraisablehook, 3.8+)."""
-
-    def __init__(self):
-        self.seen = []
-
-    def __enter__(self):
-        self.old = getattr(sys, "unraisablehook", None)
-        if self.old is not None:
-            sys.unraisablehook = self.hook
-        return self
-
-    def hook(self, info):
-        self.seen.append("%s: %s" % (info.exc_type.__name__, info.exc_value))
-
-    def __exit__(self, *exc_info):
-        if self.old is not None:
-            sys.unraisablehook = self.old
-
-
-def run_threads(target, count=THREADS):
-    """Run target(number) in *count* threads started together; return the
-    tracebacks they raised."""
-    errors = []
-    barrier = threading.Event()
-
-    def wrapper(number):
-        barrier.wait()
-        try:
-            target(number)
-        except BaseException:
-            errors.append(traceback.format_exc())
-
-    threads = [threading.Thread(target=wrapper, args=(number,))
-               for number in range(count)]
-    for thread in threads:
-        thread.start()
-    barrier.set()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a thread hangs"
-    return errors
+THREADS = STRESS_THREADS
+SECONDS = STRESS_SECONDS
 
 
 class Target(object):
@@ -159,10 +113,9 @@ def test_finalizers_made_called_and_detached_from_many_threads():
             if len(keep) > 50:
                 del keep[:]
 
-    with Unraisable() as unraisable:
-        errors = run_threads(work)
+    with UnraisableRecorder() as unraisable:
+        run_threads(work, range(THREADS))
         collect_until(lambda: sum(calls) == sum(made))
-    assert errors == []
     assert unraisable.seen == []
     assert calls == made
     print("finalize: %d finalizers, %d threads, %.1f s"
@@ -197,9 +150,8 @@ def test_weak_methods_shared_between_threads_while_their_objects_die():
                 methods[:] = [weakref.WeakMethod(obj.method)
                               for obj in shared]
 
-    with Unraisable() as unraisable:
-        errors = run_threads(work)
-    assert errors == []
+    with UnraisableRecorder() as unraisable:
+        run_threads(work, range(THREADS))
     assert unraisable.seen == []
     print("WeakMethod: %d operations, %d threads, %.1f s"
           % (sum(operations), THREADS, SECONDS))
@@ -244,10 +196,9 @@ def test_entries_dying_in_many_threads_at_once_all_leave(kind):
                 return
 
     stop_flag = [False]
-    with Unraisable() as unraisable:
-        errors = run_threads(work)
+    with UnraisableRecorder() as unraisable:
+        run_threads(work, range(THREADS))
         collect_until(lambda: len(container) == 0 and not container.data)
-    assert errors == []
     assert unraisable.seen == []
     assert list(container) == []
     print("%s: %d rounds of %d x 100 deaths, %.1f s"
@@ -298,9 +249,8 @@ def test_snapshots_taken_while_other_threads_mutate(kind):
                 assert member in objects or isinstance(member, int)
             loops[number] += 1
 
-    errors = run_threads(lambda number: (mutate if number % 2 else
-                                         iterate)(number))
-    assert errors == []
+    run_threads(lambda number: (mutate if number % 2 else iterate)(number),
+                range(THREADS))
     assert all(loops[number] for number in range(0, THREADS, 2)), loops
     print("%s: %d snapshot loops beside %d mutating threads, %.1f s"
           % (kind, sum(loops), THREADS // 2, SECONDS))

@@ -40,9 +40,10 @@ EXPECTED_NATIVE = {
     "CallableProxyType": True, "ProxyTypes": True,
     # Jython prints a ref subclass's instances as plain objects.
     "KeyedRef": not JYTHON,
-    # From 3.10, CPython's finalize and WeakMethod are the newest's, argument
-    # errors included; PyPy words its errors its own way.
-    "finalize": CPYTHON and sys.version_info >= (3, 10),
+    # From CPython 3.10 and PyPy 3.11, finalize is the newest's, argument
+    # errors included (PyPy 3.9 words its errors its own way); WeakMethod
+    # too, but on PyPy its ref.__init__ names a refused keyword.
+    "finalize": sys.version_info >= (3, 10 if CPYTHON else 11) and not JYTHON,
     "WeakMethod": CPYTHON and sys.version_info >= (3, 10),
     # CPython's weak containers iterate a snapshot from 3.14; its
     # WeakKeyDictionary refuses update(**kwargs) up front from 3.15.
@@ -213,3 +214,27 @@ def test_no_library_behaviour_sits_under_assert():
                           for node in ast.walk(tree)
                           if isinstance(node, ast.Assert)]
     assert found == []
+
+
+def test_command_warns_about_what_old_pips_leave_behind(tmpdir):
+    # What pip 19 leaves when it upgrades 1.0.post1 under the hyphenated
+    # name: both metadata folders, and the old module beside the package.
+    site = str(tmpdir)
+    os.makedirs(os.path.join(site, "backports", "weakref"))
+    for name in ("backports.weakref-1.0.post1.dist-info",
+                 "backports_weakref-2.0.0.dist-info"):
+        os.mkdir(os.path.join(site, name))
+    open(os.path.join(site, "backports", "weakref.py"), "w").close()
+    from backports.weakref import __main__ as command
+    found = command.leftovers([site])
+    assert found == [
+        "%s holds 2 backports.weakref distributions (1.0.post1, 2.0.0)"
+        % site,
+        "%s is 1.0.post1's module, left beside the package"
+        % os.path.join(site, "backports", "weakref.py")]
+    os.rmdir(os.path.join(site, "backports_weakref-2.0.0.dist-info"))
+    os.remove(os.path.join(site, "backports", "weakref.py"))
+    assert command.leftovers([site]) == []
+    # Where nothing was left, the command says nothing about it.
+    rc, out, err = run_cli()
+    assert rc == 0 and "warning:" not in out

@@ -21,6 +21,7 @@ LIFECYCLE_SCRIPT = """
     import atexit, gc, sys, threading, time
     import weakref as stdlib_weakref
     from backports import weakref
+    from support import collect_until
 
     def say(text):
         print(text)
@@ -43,12 +44,6 @@ LIFECYCLE_SCRIPT = """
     def leave(name):
         say(name)
         raise SystemExit(name)
-
-    def wait_for(condition):
-        deadline = time.time() + 10
-        while not condition() and time.time() < deadline:
-            gc.collect()
-            time.sleep(0.01)
 
     def late():
         # Runs after every finalizer ran at exit: a finalizer made now is never
@@ -74,7 +69,7 @@ LIFECYCLE_SCRIPT = """
         resource = Resource()
         finalizer = weakref.finalize(resource, func, "raising at collection")
         del resource
-        wait_for(lambda: not finalizer.alive)
+        collect_until(lambda: not finalizer.alive)
         say("alive after %s: %s" % (func.__name__, finalizer.alive))
 
     # Resurrection: __del__ saves the object once; its finalizer waits for the
@@ -90,11 +85,11 @@ LIFECYCLE_SCRIPT = """
     resurrected = weakref.finalize(phoenix, say, "phoenix finalized")
     native = stdlib_weakref.ref(phoenix)
     del phoenix
-    wait_for(lambda: saved)
+    collect_until(lambda: saved)
     say("resurrected, finalizer alive: %s, native ref alive: %s"
         % (resurrected.alive, native() is not None))
     del saved[:]
-    wait_for(lambda: not resurrected.alive)
+    collect_until(lambda: not resurrected.alive)
     say("phoenix gone, finalizer alive: %s" % resurrected.alive)
 
     # An object reachable only from a daemon thread is finalized at exit, once.

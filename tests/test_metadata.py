@@ -1,10 +1,11 @@
 """The metadata promises what the matrix tests: the classifiers, the
-``Requires-Python`` of setup.cfg and the interpreters of tools/matrix.py
-must agree, and the version lives in one place.
+``Requires-Python`` of setup.cfg and the interpreters of the matrix
+(tools/interpreters.json) must agree, and the version lives in one place.
 """
 from __future__ import absolute_import
 
 import io
+import json
 import os
 import re
 
@@ -19,18 +20,9 @@ except ImportError:  # Python 2
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETUP_CFG = os.path.join(REPOSITORY, "setup.cfg")
-MATRIX = os.path.join(REPOSITORY, "tools", "matrix.py")
-
-# What a matrix interpreter's name says it is: (implementation, version or
-# None). PyPy and Jython are classified by implementation only; Jython is
-# also Python 2.7.
-MATRIX_NAMES = [
-    (r"cpython(\d+\.\d+)$", lambda m: [("CPython", m.group(1))]),
-    # A free-threaded build ("3.13t") is CPython of that series.
-    (r"cpython(\d+\.\d+)t$", lambda m: [("CPython", m.group(1))]),
-    (r"pypy3?$", lambda m: [("PyPy", None)]),
-    (r"jython$", lambda m: [("Jython", None), (None, "2.7")]),
-]
+INTERPRETERS = os.path.join(REPOSITORY, "tools", "interpreters.json")
+SPECIFICATION = os.path.join(REPOSITORY, "src", "backports", "weakref",
+                             "_specification.py")
 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(SETUP_CFG), reason="not run from a source tree")
@@ -63,26 +55,18 @@ def classified_implementations():
                if entry.startswith(prefix))
 
 
+def matrix_entries():
+    """The interpreters the matrix runs, as tools/interpreters.json says."""
+    if not os.path.exists(INTERPRETERS):
+        pytest.skip("tools/interpreters.json is not in this tree")
+    with io.open(INTERPRETERS, encoding="utf-8") as source:
+        return json.load(source)["interpreters"]
+
+
 def matrix_interpreters():
-    """[(implementation, version)] for each interpreter tools/matrix.py runs."""
-    if not os.path.exists(MATRIX):
-        pytest.skip("tools/matrix.py is not in this tree")
-    with io.open(MATRIX, encoding="utf-8") as source:
-        text = source.read()
-    names = ["cpython" + version
-             for version in re.findall(r'\bcpython\(\s*"(\d+\.\d+)"', text)]
-    names += re.findall(r'\bInterpreter\(\s*"([\w.]+)"\s*,', text)
-    found = []
-    for name in names:
-        for pattern, describe in MATRIX_NAMES:
-            match = re.match(pattern, name)
-            if match:
-                found += describe(match)
-                break
-        else:
-            raise AssertionError("tools/matrix.py runs %r: say in "
-                                 "MATRIX_NAMES what it is" % name)
-    return found
+    """[(implementation, version)] for each interpreter the matrix runs."""
+    return [(entry["implementation"], entry["python"])
+            for entry in matrix_entries()]
 
 
 def version_tuple(text):
@@ -107,26 +91,38 @@ def admits(requires_python, version):
     return True
 
 
-# Classified versions that tools/matrix.py does not run yet, each with why.
+# Classified versions that the matrix does not run yet, each with why.
 # Remove an entry once the matrix runs it: the test below then insists.
-NOT_YET_IN_MATRIX = {
-    "3.15": "the newest release (src/backports/weakref/_specification.py); "
-            "the matrix's Debian sid chroot gains python3.15 in its own branch",
-}
+NOT_YET_IN_MATRIX = {}
 
 
-def test_every_tested_cpython_is_classified_and_nothing_else():
-    tested = set(version for _, version in matrix_interpreters() if version)
+def test_every_tested_version_is_classified_and_nothing_else():
+    tested = set(version for _, version in matrix_interpreters())
     classified = classified_versions()
     assert tested - classified == set()
     assert classified - tested == set(NOT_YET_IN_MATRIX)
 
 
 def test_every_tested_implementation_is_classified_and_nothing_else():
-    tested = set(implementation
-                 for implementation, _ in matrix_interpreters()
-                 if implementation)
+    tested = set(implementation for implementation, _ in matrix_interpreters())
     assert classified_implementations() == tested
+
+
+def test_the_newest_cpython_tested_is_the_one_mirrored():
+    with io.open(SPECIFICATION, encoding="utf-8") as source:
+        match = re.search(r"^NEWEST = \((\d+), (\d+)\)", source.read(), re.M)
+    mirrored = "%s.%s" % match.groups()
+    tested = [version for implementation, version in matrix_interpreters()
+              if implementation == "CPython"]
+    assert max(tested, key=version_tuple) == mirrored
+
+
+def test_each_interpreter_is_named_for_what_it_is():
+    # --only takes these names: "cpython3.13t", "pypy3.11", "jython2.7".
+    for entry in matrix_entries():
+        expected = "%s%s%s" % (entry["implementation"].lower(), entry["python"],
+                               "t" if entry.get("free_threaded") else "")
+        assert entry["name"] == expected
 
 
 def test_major_version_classifiers_follow_the_minor_ones():
@@ -157,6 +153,44 @@ def test_typed_classifier_matches_the_marker_and_its_packaging():
     package_data = read_setup_cfg().get("options.package_data",
                                         "backports.weakref")
     assert "py.typed" in package_data and "*.pyi" in package_data
+
+
+def private_modules():
+    """Dotted names of the package's modules that have no stub of their own."""
+    package = os.path.join(REPOSITORY, "src", "backports", "weakref")
+    found = set()
+    for folder, _, files in os.walk(package):
+        dotted = os.path.relpath(folder, os.path.dirname(os.path.dirname(
+            package))).replace(os.sep, ".")
+        for name in files:
+            stem, extension = os.path.splitext(name)
+            if extension != ".py" or ".extras" in dotted + ".":
+                continue
+            if stem == "__init__":
+                if dotted != "backports.weakref":
+                    found.add(dotted)
+            elif stem.startswith("_"):
+                found.add(dotted + "." + stem)
+    return found
+
+
+def test_stubtest_reads_no_private_module_as_a_stub():
+    # Without a stub, stubtest type-checks a private module's source, which
+    # is written for every interpreter at once; the ini must name each one.
+    ini = os.path.join(REPOSITORY, "tests", "typing", "stubtest-mypy.ini")
+    with io.open(ini, encoding="utf-8") as source:
+        text = source.read()
+    ignored = set()
+    for section in re.findall(r"^\[mypy-([^\]]+)\]\s*\nignore_errors = True",
+                              text, re.M):
+        ignored.update(name.strip() for name in section.split(","))
+
+    def covered(module):
+        return module in ignored or any(
+            pattern.endswith(".*") and module.startswith(pattern[:-1])
+            for pattern in ignored)
+
+    assert sorted(m for m in private_modules() if not covered(m)) == []
 
 
 def test_version_lives_in_the_package_alone():

@@ -2,7 +2,7 @@
 operations on the real object and on a plain-Python model of it, compared
 after every step.
 
-The drivers are test_extras_model's: a seeded ``random.Random`` on every
+tests/models.py drives them: a seeded ``random.Random`` on every
 interpreter, and ``hypothesis.stateful`` (which shrinks a failure) where
 hypothesis installs -- not on Jython.
 """
@@ -12,12 +12,11 @@ import collections
 
 import pytest
 
-from containers_impl import Obj, weakref
-from support import JYTHON, collect_until
-from test_extras_model import (Machine, RuleBasedStateMachine,
-                               as_hypothesis_machine, run_seeded)
+from containers_impl import Obj, newest_behaviour, weakref
+from models import (SEEDS, Machine, RuleBasedStateMachine, run_hypothesis,
+                    run_seeded)
+from support import collect_until
 
-SEEDS = (1,) if JYTHON else (1, 2, 3)
 STEPS = 60
 # Steps checked per machine, for the load summary.
 STEPS_RUN = collections.defaultdict(int)
@@ -390,11 +389,18 @@ def make_function():
 
 MACHINES = [WeakValueDictionaryMachine, WeakKeyDictionaryMachine,
             WeakSetMachine, FinalizeMachine, WeakMethodMachine]
+# The containers' models iterate while they mutate: on the stdlib leg, where
+# the interpreter's own containers lack snapshot iteration, random steps may
+# (or may not) run into that.
+MACHINE_PARAMS = [
+    pytest.param(cls, id=cls.__name__, marks=[newest_behaviour(
+        "NATIVE_CONTAINERS_ITERATE_SNAPSHOTS", strict=False)]
+        if cls in MACHINES[:3] else [])
+    for cls in MACHINES]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("machine_class", MACHINES,
-                         ids=[cls.__name__ for cls in MACHINES])
+@pytest.mark.parametrize("machine_class", MACHINE_PARAMS)
 def test_seeded_random_steps(machine_class, seed, record_property):
     run_seeded(machine_class, seed, STEPS)
     if seed == SEEDS[-1]:
@@ -405,23 +411,13 @@ def test_seeded_random_steps(machine_class, seed, record_property):
 
 @pytest.mark.skipif(RuleBasedStateMachine is None,
                     reason="hypothesis is not installed")
-@pytest.mark.parametrize("machine_class", MACHINES,
-                         ids=[cls.__name__ for cls in MACHINES])
+@pytest.mark.parametrize("machine_class", MACHINE_PARAMS)
 def test_hypothesis_stateful(machine_class, record_property):
     name = machine_class.__name__
     before = STEPS_RUN[name]
-    run_state_machine_as_test_of(machine_class, 20, 30)
+    run_hypothesis(machine_class, 20, 30)
     record_property("load", "model %s, hypothesis: %d steps checked"
                     % (name, STEPS_RUN[name] - before))
-
-
-def run_state_machine_as_test_of(machine_class, examples, steps):
-    from hypothesis import settings
-    from hypothesis.stateful import run_state_machine_as_test
-    run_state_machine_as_test(
-        as_hypothesis_machine(machine_class),
-        settings=settings(max_examples=examples, stateful_step_count=steps,
-                          deadline=None))
 
 
 @pytest.mark.parametrize("machine_class", [WeakKeyDictionaryMachine,

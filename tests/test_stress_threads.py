@@ -8,24 +8,15 @@ The default suite runs a short churn; ``python tools/soak.py --seconds 300
 """
 from __future__ import absolute_import
 
-import os
-
 import gc
 import random
-import sys
 import threading
 import time
 import traceback
 
 from containers_impl import Obj, weakref
-from support import JYTHON, PYPY, collect_until
-
-# The free-threaded matrix entry asks for a longer, wider run.
-SECONDS = float(os.environ.get("BACKPORTS_WEAKREF_STRESS_SECONDS",
-                               3.0 if JYTHON or PYPY else 1.5))
-THREADS = int(os.environ.get("BACKPORTS_WEAKREF_STRESS_THREADS", 4))
-JOIN_TIMEOUT = 60.0
-
+from support import (JOIN_TIMEOUT, JYTHON, STRESS_SECONDS, STRESS_THREADS,
+                     UnraisableRecorder, collect_until, switch_interval)
 
 class Churn(object):
     """The shared containers, each thread's own live objects, and what went
@@ -153,51 +144,27 @@ class Churn(object):
         return len(expected)
 
 
-class UnraisableRecorder(object):
-    """Records what weakref callbacks raise where sys.unraisablehook exists
-    (3.8+); elsewhere such errors go to stderr, which the test checks."""
-
-    def __init__(self):
-        self.seen = []
-
-    def __enter__(self):
-        self.previous = getattr(sys, "unraisablehook", None)
-        if self.previous is not None:
-            sys.unraisablehook = self.seen.append
-        return self
-
-    def __exit__(self, *exc_info):
-        if self.previous is not None:
-            sys.unraisablehook = self.previous
-
-
 def churn(seconds, threads, seed=0):
     """Run one churn; return (operations, objects live at the end,
     unraisable errors)."""
     state = Churn(threads, seed)
-    interval = getattr(sys, "getswitchinterval", None)
-    if interval is not None:   # switch threads often: more interleavings
-        previous = interval()
-        sys.setswitchinterval(1e-4)
-    try:
-        with UnraisableRecorder() as unraisable:
-            state.run(seconds)
-            survivors = state.verify()
-    finally:
-        if interval is not None:
-            sys.setswitchinterval(previous)
+    # Threads switch often: more interleavings.
+    with switch_interval(1e-4), UnraisableRecorder() as unraisable:
+        state.run(seconds)
+        survivors = state.verify()
     return sum(state.operations), survivors, unraisable.seen
 
 
 def test_thread_churn(capsys, record_property):
-    operations, survivors, unraisable = churn(SECONDS, THREADS)
+    operations, survivors, unraisable = churn(STRESS_SECONDS, STRESS_THREADS)
     assert not unraisable, unraisable
     out, err = capsys.readouterr()
     assert "Traceback" not in err and "Exception" not in err, err
-    assert operations > THREADS * 100
+    assert operations > STRESS_THREADS * 100
     record_property("load", "thread churn: %d operations, %d threads, "
                     "%.1f s, %d objects live at the end"
-                    % (operations, THREADS, SECONDS, survivors))
+                    % (operations, STRESS_THREADS, STRESS_SECONDS,
+                       survivors))
 
 
 def test_a_value_stored_while_its_stale_entry_is_removed_stays():

@@ -25,7 +25,8 @@ from tutorial_examples import (EXAMPLES, HERE, NEWEST, RECORDED,
 # why).
 INTERPRETER_OWNED = [
     (True, r"<(?:class|type) 'weakproxy'>", "<class 'weakref.ProxyType'>",
-     "3.14 renamed the C proxy type; proxies are the interpreter's own"),
+     "CPython 3.10.13 and 3.11 renamed the C proxy type (gh-79512); proxies "
+     "are the interpreter's own"),
     (PYPY, r"<weakref\.ReferenceType at ", "<weakref at ",
      "PyPy 3.11 names the ref's type in its repr"),
     (PYPY, r"<weakref\.ProxyType at ", "<weakproxy at ",

@@ -6,11 +6,11 @@ import copy
 import re
 import sys
 
-import weakref as stdlib_weakref
 
 import pytest
 
-from containers_impl import DICTS, Obj, weakref, weakrefable
+from containers_impl import (DICTS, Obj, newest_behaviour, weakref,
+                             weakrefable)
 from support import PY2, collect_until
 
 if PY2:
@@ -232,6 +232,7 @@ KEYWORDS_REFUSED = ("Keyword arguments are not supported: "
                     "cannot create weak reference to 'str' object")
 
 
+@newest_behaviour("NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS")
 @pytest.mark.parametrize("args", [(), ({},), (None,), ("not pairs",)],
                          ids=["alone", "empty-mapping", "none", "bad-pairs"])
 def test_weak_key_dict_update_refuses_keywords_before_anything_else(args):
@@ -246,6 +247,7 @@ def test_weak_key_dict_update_refuses_keywords_before_anything_else(args):
     assert len(d) == 0
 
 
+@newest_behaviour("NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS")
 def test_weak_key_dict_update_refusing_keywords_stores_nothing():
     kept = Obj(1)
     d = weakref.WeakKeyDictionary({kept: "before"})
@@ -275,12 +277,14 @@ INIT_ERRORS = [
 ]
 
 
+@newest_behaviour("NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS")
 @pytest.mark.parametrize("kind, args, kwargs, message", INIT_ERRORS)
 def test_init_errors(kind, args, kwargs, message):
     raises_message(TypeError, message, getattr(weakref, kind), *args,
                    **kwargs)
 
 
+@newest_behaviour("NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS")
 @pytest.mark.parametrize("kind", DICTS)
 def test_update_errors(kind):
     d = getattr(weakref, kind)()
@@ -293,6 +297,7 @@ def test_update_errors(kind):
         d.update([(1, 2, 3)])
 
 
+@newest_behaviour("NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS")
 @pytest.mark.skipif(PY2, reason="Python 2 checks an unbound method's self")
 @pytest.mark.parametrize("kind", DICTS)
 def test_missing_self(kind):
@@ -344,6 +349,7 @@ def test_contains_unweakrefable_or_unhashable():
 
 # -- operators ------------------------------------------------------------
 
+@newest_behaviour("NATIVE_WEAK_DICTS_HAVE_UNION")
 @pytest.mark.parametrize("kind", DICTS)
 def test_union_operators(kind):
     a = Obj(1)
@@ -377,6 +383,7 @@ def test_union_operators(kind):
     assert cls.__ror__(first, 1) is NotImplemented
 
 
+@newest_behaviour("NATIVE_WEAK_DICTS_HAVE_UNION")
 @pytest.mark.parametrize("kind", DICTS)
 def test_union_result_stays_weak(kind):
     a = Obj(1)
@@ -386,6 +393,7 @@ def test_union_result_stays_weak(kind):
     collect_until(lambda: len(union) == 1)
 
 
+@newest_behaviour("NATIVE_WEAK_DICTS_HAVE_UNION")
 def test_or_returns_base_class_ror_keeps_subclass():
     class Sub(weakref.WeakValueDictionary):
         pass
@@ -449,6 +457,7 @@ def test_repr(kind):
     assert repr(sub).startswith("<Sub at 0x")
 
 
+@newest_behaviour("NATIVE_CLASSES_ARE_GENERIC")
 @pytest.mark.parametrize("kind", DICTS)
 def test_subscription(kind):
     cls = getattr(weakref, kind)
@@ -524,6 +533,7 @@ NEWEST_PUBLIC = {
 }
 
 
+@newest_behaviour("NATIVE_WEAK_DICTS_HAVE_UNION")
 @pytest.mark.parametrize("kind", DICTS)
 def test_public_names_are_the_newests(kind):
     cls = getattr(weakref, kind)

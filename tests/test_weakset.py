@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from containers_impl import Obj, weakref, weakrefable
+from containers_impl import Obj, newest_behaviour, weakref, weakrefable
 from support import PY2, collect_until
 
 if PY2:
@@ -34,6 +34,7 @@ def test_has_every_set_method():
             assert hasattr(WeakSet, name), name
 
 
+@newest_behaviour("NATIVE_WEAKSET_IS_A_MUTABLE_SET")
 def test_is_a_mutable_set():
     assert isinstance(WeakSet(), MutableSet)
     assert isinstance(WeakSet(), Set)
@@ -57,6 +58,7 @@ def test_reinit_replaces_members(objs):
     assert numbers(s) == [3, 4]
 
 
+@newest_behaviour("NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS")
 def test_argument_errors():
     with pytest.raises(TypeError) as info:
         WeakSet([], 2)
@@ -122,6 +124,7 @@ def test_pop(objs):
     assert len(s) == 0
 
 
+@newest_behaviour("NATIVE_WEAKSET_POP_HIDES_CONTEXT")
 def test_pop_empty_is_keyerror_without_shown_context():
     with pytest.raises(KeyError) as info:
         WeakSet().pop()
@@ -273,6 +276,7 @@ def test_subclass_with_custom_hash():
     assert len(members) == 1
 
 
+@newest_behaviour("NATIVE_WEAKSET_REPR_SHOWS_MEMBERS")
 def test_repr_is_the_underlying_sets():
     assert repr(WeakSet()) == "set()"
     member = Obj(1)
@@ -281,6 +285,7 @@ def test_repr_is_the_underlying_sets():
     assert repr(s) == "{%r}" % (wr,)
 
 
+@newest_behaviour("NATIVE_CLASSES_ARE_GENERIC")
 def test_subscription():
     alias = WeakSet[int]
     assert alias.__origin__ is WeakSet

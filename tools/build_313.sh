@@ -43,8 +43,15 @@ MIRROR=http://deb.debian.org/debian
 SUITE=trixie
 
 mkdir -p "$WORK" "$(dirname "$DIR")"
-exec 9>"$WORK/lock"
-flock 9
+# DIR.lock, as tools/sid_chroot.sh's: the matrix tells a build under way by
+# it. Then the shared lock: both kinds use one download and cache.
+exec 9>"$DIR.lock"
+if ! flock -n 9; then
+    echo "build_313: waiting for another run to finish $DIR"
+    flock 9
+fi
+exec 8>"$WORK/lock"
+flock 8
 
 ready() {
     [ -e "$DIR/.complete" ] && "$DIR/bin/$PYTHON" -c "$CHECK" 2>/dev/null

@@ -49,7 +49,8 @@ WHEEL_MUST_HOLD = [
     "backports/weakref/py.typed",
 ]
 SDIST_MUST_HOLD = [
-    "CHANGELOG.md", "LICENSE", "README.md", "setup.cfg", "setup.py",
+    "CHANGELOG.md", "CONTRIBUTING.md", "LICENSE", "README.md", "setup.cfg",
+    "setup.py",
     "pyproject.toml", ".readthedocs.yaml",
     "src/backports/weakref/py.typed", "src/backports/weakref/__init__.pyi",
     "tests/conftest.py", "tests/test_metadata.py",

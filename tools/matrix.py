@@ -2,44 +2,57 @@
 """Run the test suite on every interpreter backports.weakref supports.
 
     python3 tools/matrix.py                         # the whole matrix
-    python3 tools/matrix.py --only cpython2.7,jython
+    python3 tools/matrix.py --only cpython2.7,jython2.7
     python3 tools/matrix.py --jobs 1 -- -x -k finalize   # after "--": pytest's
+    python3 tools/matrix.py --provision-only        # make what it needs, run nothing
+
+The interpreters are data, in tools/interpreters.json: each one's name, what
+it is, where the matrix gets it, how its environment is made, what it
+installs and how its pytest runs.
 
 Steps, all kept under .matrix/ (gitignored):
 
-1. tooling: a venv made with the running python3 holding build, uv and
+1. what the matrix makes itself starts at once, in the background, and is
+   kept for the next run: apt-get of the host packages (pypy3, jython);
+   Debian sid's chroot (tools/sid_chroot.sh, .matrix/sid) for CPython 3.14,
+   3.15 and PyPy 3.11, out of which CPython's own test_weakref.py,
+   test_weakset.py, mapping_tests.py, weakref.py and _weakrefset.py are
+   copied into .matrix/cpython-suites/X.Y/, for the newest release the
+   package mirrors (NEWEST in src/backports/weakref/_specification.py) and
+   the one before; then, the chroot done, the free-threaded 3.13t
+   (tools/build_313t.sh, about 8 minutes), which by hand is skipped,
+   loudly, until built or asked for with --build or BACKPORTS_WEAKREF_BUILD=1,
+   and under CI=true always built;
+2. tooling: a venv made with the running python3 holding build, uv and
    virtualenv<20.22 (the last virtualenv that still creates 2.7 and 3.6
    environments);
-2. pypy3 and jython come from apt-get when they are missing; CPython 3.14
-   is Debian sid's, in a chroot that tools/cpython314_chroot.sh makes
-   (.matrix/sid314, under a minute), and the free-threaded 3.13t is built
-   by tools/build_313t.sh (.matrix/cpython3.13t, about 8 minutes). Both
-   start in the background at once and are kept for the next run; by hand,
-   3.13t is skipped (loudly) until built or asked for with --build-313t or
-   BACKPORTS_WEAKREF_BUILD_313T=1, while under CI=true it is always built;
 3. the wheel and the sdist are built once, into .matrix/dist;
 4. per interpreter, two at a time: a fresh environment gets the built wheel
    (never the source tree) and the newest pytest (and hypothesis) that
    interpreter supports; pytest then runs tests/ from an empty working
    directory, so ``src/`` is not importable and the installed copy is the one
-   under test. The packaging tests get the wheel, the sdist, other
-   ``backports.*`` distributions downloaded once per interpreter into
-   .matrix/siblings/NAME, and the python whose bundled pip they must use,
-   through BACKPORTS_WEAKREF_* environment variables;
-5. each run's output goes to .matrix/logs/NAME.log; a table and pytest's
-   closing line, summed over all interpreters, end the output. The exit status
-   is 1 when any interpreter failed, errored, ran no test or was missing.
+   under test, once per variant of the interpreter (see variants()). Every
+   run gets the CPython suites' folders, newest first, in
+   BACKPORTS_WEAKREF_CPYTHON_SUITES. The packaging tests get the wheel, the
+   sdist, other ``backports.*`` distributions downloaded once per
+   interpreter into .matrix/siblings/NAME, and the python whose bundled pip
+   they must use, through BACKPORTS_WEAKREF_* environment variables;
+5. each interpreter's steps go to .matrix/logs/NAME.log, each provisioning
+   step's to .matrix/logs/provision-NAME.log, every log rewritten by each
+   run; a table and pytest's closing line, summed over all interpreters, end
+   the output. The exit status is 1 when any interpreter failed, errored,
+   ran no test or was missing.
 
 Why a plain script rather than tox or nox: the newest tox, nox and virtualenv
 no longer create 2.7-3.8 environments, so either would pin old versions of
 itself; neither knows Jython, which has no pip and no venv and reads
-JYTHONPATH; and on these 2-core machines tox 4.5 (-p auto) took 143 s and nox
-171 s for CPython and PyPy alone, where this script's approach (uv for 3.6+
-and PyPy, virtualenv for 2.7, two at a time) took about 2 minutes including
-apt-get and Jython. Interpreters are data (INTERPRETERS below): a name, how to
-find it, how to make its environment, what to install and how to run pytest.
+JYTHONPATH, nor a chroot; and on these 2-core machines tox 4.5 (-p auto) took
+143 s and nox 171 s for CPython and PyPy alone, where this script's approach
+(uv for 3.6+ and PyPy, virtualenv for 2.7, two at a time) took about 2
+minutes including apt-get and Jython.
 """
 import argparse
+import fcntl
 import os
 import re
 import shutil
@@ -47,19 +60,22 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, TextIO, Tuple
 
-ROOT = Path(__file__).resolve().parent.parent
+import interpreters as declared
+from interpreters import ROOT, Interpreter, Located
+
 CACHE = ROOT / ".matrix"
 TOOLS = CACHE / "tools"
 DIST = CACHE / "dist"
-LOGS = CACHE / "logs"
 ENVS = CACHE / "envs"
 WORK = CACHE / "work"
 SIBLINGS = CACHE / "siblings"
+SUITES = CACHE / "cpython-suites"
+LOGS = CACHE / "logs"
 
 TOOL_REQUIREMENTS = ["build", "uv", "virtualenv<20.22"]
 
@@ -77,100 +93,51 @@ SIBLING_REQUIREMENTS = [
 # With their dependencies: they let pip build the sdist without an index.
 BUILD_REQUIREMENTS = ["setuptools>=40.8", "wheel"]
 
+# CPython's own tests of weakref (Lib/test/) and its modules (Lib/), for the
+# conformance tests, of this many releases: the newest mirrored and the one
+# before, newest first.
+SUITE_RELEASES = 2
+SUITE_TESTS = ["test_weakref.py", "test_weakset.py", "mapping_tests.py"]
+SUITE_MODULES = ["weakref.py", "_weakrefset.py"]
+SUITES_VARIABLE = "BACKPORTS_WEAKREF_CPYTHON_SUITES"
+
+BUILD_VARIABLE = "BACKPORTS_WEAKREF_BUILD"
 TAIL_LINES = 40
 
-
-# --- finding interpreters ----------------------------------------------------
-
-def pyenv_root() -> Path:
-    if os.environ.get("PYENV_ROOT"):
-        return Path(os.environ["PYENV_ROOT"])
-    try:
-        out = subprocess.run(["pyenv", "root"], capture_output=True,
-                             text=True, check=True).stdout.strip()
-        return Path(out)
-    except (OSError, subprocess.CalledProcessError):
-        return Path.home() / ".pyenv"
+INTERPRETERS = declared.load()
+INTERPRETERS_BY_NAME = {interpreter.name: interpreter
+                        for interpreter in INTERPRETERS}
+CHROOTS = declared.chroots()
 
 
-def pyenv_python(series: str) -> Callable[[], Optional[str]]:
-    """A finder for the newest pyenv CPython X.Y.Z of *series* "X.Y"."""
-    def find() -> Optional[str]:
-        best = None
-        for version_dir in (pyenv_root() / "versions").glob(series + ".*"):
-            # "3.13.5t" is a free-threaded build: a different interpreter.
-            if not re.fullmatch(re.escape(series) + r"\.\d+", version_dir.name):
-                continue
-            python = version_dir / "bin" / "python"
-            patch = int(version_dir.name.rsplit(".", 1)[1])
-            if python.exists() and (best is None or patch > best[0]):
-                best = (patch, str(python))
-        return best[1] if best else None
-    return find
+# --- variants: the runs of the suite each interpreter gets ----------------------
 
-
-def on_path(command: str) -> Callable[[], Optional[str]]:
-    def find() -> Optional[str]:
-        return shutil.which(command)
-    return find
-
-
-# --- environments --------------------------------------------------------------
-
-@dataclass
-class Env:
-    python: List[str]          # the command that runs the environment's python
+@dataclass(frozen=True)
+class Variant:
+    name: str                       # "" while an interpreter has only one
     environ: Dict[str, str] = field(default_factory=dict)
-    pip_python: Optional[str] = None   # a python whose own pip is the shipped one
-    # What runs a command where the environment lives (the 3.14 chroot);
-    # python[0] and pip_python are paths there.
-    prefix: List[str] = field(default_factory=list)
 
 
-class Job:
-    """One interpreter's run: its paths, its log, its commands."""
+def variants(interpreter: Interpreter) -> List[Variant]:
+    """One run per interpreter today. When CPython gets a compiled core,
+    its interpreters get two here, the C one and the pure one
+    (``Variant("pure", {"BACKPORTS_WEAKREF_NO_EXTENSIONS": "1"})``), and
+    Dists.wheel_for() a wheel built for each of them."""
+    return [Variant("")]
 
-    def __init__(self, interpreter, base: str, wheel: Path, sdist: Path):
-        self.interpreter = interpreter
-        self.name = interpreter.name
-        self.base = base
-        self.wheel = wheel
-        self.sdist = sdist
-        self.env_dir = ENVS / self.name
-        self.work_dir = WORK / self.name
-        self.log_path = LOGS / (self.name + ".log")
-        self.log = None
 
-    def run(self, command, check=True, cwd=None, environ=None, capture=False):
-        """Run *command*, its output into the log; return (rc, output)."""
-        env = clean_environ()
-        for name, value in (environ or {}).items():
-            if value is None:
-                env.pop(name, None)
-            else:
-                env[name] = value
-        self.log.write("\n$ " + " ".join(str(part) for part in command) + "\n")
-        self.log.flush()
-        process = subprocess.Popen(
-            [str(part) for part in command], cwd=cwd, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, errors="replace")
-        lines = []
-        for line in process.stdout:
-            self.log.write(line)
-            if capture:
-                lines.append(line)
-        process.wait()
-        self.log.write("[exit %d]\n" % process.returncode)
-        self.log.flush()
-        if check and process.returncode != 0:
-            raise StepFailed("%s exited %d" % (Path(str(command[0])).name,
-                                               process.returncode))
-        return process.returncode, "".join(lines)
-
+# --- running commands into logs ---------------------------------------------------
 
 class StepFailed(Exception):
-    pass
+    """A step of an interpreter's run failed; *log* says why."""
+
+    def __init__(self, message: str, log: Optional[Path] = None):
+        super().__init__(message)
+        self.log = log
+
+
+class Skip(Exception):
+    """An interpreter left out on purpose (reported, not a failure)."""
 
 
 def clean_environ() -> Dict[str, str]:
@@ -184,166 +151,88 @@ def clean_environ() -> Dict[str, str]:
     env["PYTHONDONTWRITEBYTECODE"] = "1"   # parallel runs share tests/
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env["PIP_NO_INPUT"] = "1"
+    env["DEBIAN_FRONTEND"] = "noninteractive"
     return env
 
 
-def tool(name: str) -> str:
-    return str(TOOLS / "bin" / name)
-
-
-def uv_env(job: Job) -> Env:
-    """A uv virtual environment: fast, and it still handles 3.6 and PyPy."""
-    job.run([tool("uv"), "venv", "--python", job.base, job.env_dir])
-    python = str(job.env_dir / "bin" / "python")
-    install = [tool("uv"), "pip", "install", "--python", python]
-    job.run(install + [job.wheel] + job.interpreter.requirements)
-    for requirement in job.interpreter.optional:
-        job.run(install + [requirement], check=False)
-    return Env([python], pip_python=job.base)
-
-
-def virtualenv_env(job: Job) -> Env:
-    """virtualenv<20.22 with its pip 20.3: uv does not install for 2.7."""
-    job.run([tool("python"), "-m", "virtualenv", "--quiet",
-             "--python", job.base, job.env_dir])
-    python = str(job.env_dir / "bin" / "python")
-    install = [python, "-m", "pip", "install"]
-    job.run(install + [job.wheel] + job.interpreter.requirements)
-    for requirement in job.interpreter.optional:
-        job.run(install + [requirement], check=False)
-    return Env([python], pip_python=job.base)
-
-
-def uv_env_only_binary(job: Job) -> Env:
-    """uv_env, but the optional packages (hypothesis) only from wheels:
-    3.13t's newest hypothesis that has a wheel, rather than an sdist that
-    needs a build dependency these machines cannot fetch."""
-    job.run([tool("uv"), "venv", "--python", job.base, job.env_dir])
-    python = str(job.env_dir / "bin" / "python")
-    install = [tool("uv"), "pip", "install", "--python", python]
-    job.run(install + [job.wheel] + job.interpreter.requirements)
-    for requirement in job.interpreter.optional:
-        name = re.split(r"[<>=!;\[ ]", requirement)[0]
-        job.run(install + ["--only-binary", name, requirement], check=False)
-    return Env([python], pip_python=job.base)
-
-
-def with_shipped_pip_venv(make_env: Callable[[Job], Env]) -> Callable[[Job], Env]:
-    """For a base python whose own pip must not install (Debian's pypy3 is
-    "externally managed"): the packaging tests use the pip that the stdlib's
-    venv bundles with it instead."""
-    def make(job: Job) -> Env:
-        env = make_env(job)
-        shipped = job.env_dir.parent / (job.name + "-shipped-pip")
-        shutil.rmtree(shipped, ignore_errors=True)
-        job.run([job.base, "-m", "venv", shipped])
-        env.pip_python = str(shipped / "bin" / "python")
-        return env
-    return make
-
-
-def jython_env(job: Job) -> Env:
-    """Debian's jython has neither pip nor venv, and reads JYTHONPATH: a
-    2.7 virtualenv's pip installs the pure-Python wheels into a folder."""
-    base27 = INTERPRETERS_BY_NAME["cpython2.7"].find()
-    if base27 is None:
-        raise StepFailed("jython needs CPython 2.7's pip, and 2.7 is missing")
-    helper = job.env_dir / "pip27"
-    site = job.env_dir / "site-packages"
-    job.run([tool("python"), "-m", "virtualenv", "--quiet",
-             "--python", base27, helper])
-    job.run([helper / "bin" / "python", "-m", "pip", "install",
-             "--target", site, job.wheel] + job.interpreter.requirements)
-    for requirement in job.interpreter.optional:
-        job.run([helper / "bin" / "python", "-m", "pip", "install",
-                 "--target", site, requirement], check=False)
-    return Env([job.base], environ={"JYTHONPATH": str(site)})
-
-
-def chroot314_env(job: Job) -> Env:
-    """CPython 3.14 in Debian sid's chroot (tools/cpython314_chroot.sh): a
-    venv made inside it by its own python3.14 -m venv, whose bundled pip
-    installs the wheel and is the shipped pip the packaging tests use.
-    Every command runs through the chroot script's `run`."""
-    prefix = ["bash", str(ROOT / "tools" / "cpython314_chroot.sh"), "run",
-              job.base]
-    job.run(prefix + ["python3.14", "-m", "venv", job.env_dir])
-    python = str(job.env_dir / "bin" / "python")
-    install = prefix + [python, "-m", "pip", "install", "--quiet"]
-    job.run(install + [job.wheel] + job.interpreter.requirements)
-    for requirement in job.interpreter.optional:
-        job.run(install + [requirement], check=False)
-    return Env(prefix + [python], pip_python=python, prefix=prefix)
-
-
-# --- interpreters the matrix makes itself ---------------------------------------
-
-class Skip(Exception):
-    """An interpreter left out on purpose (reported, not a failure)."""
-
-
-def provision_log(name: str) -> Path:
+def open_log(name: str) -> TextIO:
+    """A log of this run: each is written by one step, so a run never shows
+    an earlier run's lines."""
     LOGS.mkdir(parents=True, exist_ok=True)
-    return LOGS / ("provision-%s.log" % name)
+    return open(LOGS / (name + ".log"), "w", encoding="utf-8")
 
 
-def provision(name: str, command: List[str]) -> bool:
-    """Run a provisioning script (idempotent, locked), its output to
-    .matrix/logs/provision-NAME.log; True when it succeeded."""
-    with open(provision_log(name), "a", encoding="utf-8") as log:
-        log.write("\n$ " + " ".join(command) + "\n")
-        log.flush()
-        env = clean_environ()
-        env["DEBIAN_FRONTEND"] = "noninteractive"
-        rc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT, env=env).returncode
-        log.write("[exit %d]\n" % rc)
-    return rc == 0
+# The CPU time of the commands run into each log, by its path: on a shared
+# machine, what a step costs is its CPU time, not its wall time.
+CPU_SECONDS: Dict[str, float] = {}
+CPU_SECONDS_LOCK = threading.Lock()
 
 
-SID314 = CACHE / "sid314"
-PY313T = CACHE / "cpython3.13t"
-BUILD_313T_ENV = "BACKPORTS_WEAKREF_BUILD_313T"
+def cpu_seconds(log_path) -> float:
+    with CPU_SECONDS_LOCK:
+        return CPU_SECONDS.get(str(log_path), 0.0)
 
 
-def find_chroot314() -> Optional[str]:
-    """The sid chroot's folder (made when missing: about 40 s)."""
-    if not provision("cpython3.14", ["bash", str(ROOT / "tools" /
-                                             "cpython314_chroot.sh"),
-                                     "create", str(SID314)]):
-        print_tail(provision_log("cpython3.14"))
-        return None
-    return str(SID314)
+def run_logged(log: TextIO, command, check=True, cwd=None,
+               environ=None) -> Tuple[int, str]:
+    """Run *command*, its output into *log*; (exit status, output). An
+    *environ* value of None removes the variable."""
+    env = clean_environ()
+    for name, value in (environ or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = str(value)
+    command = [str(part) for part in command]
+    log.write("\n$ " + " ".join(command) + "\n")
+    log.flush()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        errors="replace")
+    lines = []
+    for line in process.stdout:
+        log.write(line)
+        log.flush()   # so that a long step can be followed with tail -f
+        lines.append(line)
+    # wait4: the CPU time of the command and of every process it waited for.
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    with CPU_SECONDS_LOCK:
+        CPU_SECONDS[log.name] = CPU_SECONDS.get(log.name, 0.0) + cpu
+    log.write("[exit %d after %.1f s, %.1f s CPU]\n" % (
+        process.returncode, time.monotonic() - started, cpu))
+    log.flush()
+    if check and process.returncode != 0:
+        raise StepFailed("%s exited %d" % (Path(command[0]).name,
+                                           process.returncode),
+                         Path(log.name))
+    return process.returncode, "".join(lines)
 
 
-def may_build_313t() -> bool:
-    """CI builds 3.13t; by hand only when asked (--build-313t or
-    BACKPORTS_WEAKREF_BUILD_313T=1), since it takes about 8 minutes."""
-    return (os.environ.get("CI", "").lower() in ("1", "true", "yes")
-            or os.environ.get(BUILD_313T_ENV, "") not in ("", "0"))
+def say(message: str) -> None:
+    print("matrix: " + message, flush=True)
 
 
-def find_313t() -> Optional[str]:
-    python = PY313T / "bin" / "python3.13t"
-    built = (PY313T / ".complete").exists()
-    # A build already under way (.ci/run starts one in the background)
-    # holds the lock: waiting for it costs less than starting over.
-    if not built and not may_build_313t() and not build_313t_running():
-        raise Skip("not built: free-threaded 3.13t takes about 8 minutes "
-                   "to build; run with --build-313t (or %s=1) to build it "
-                   "into %s" % (BUILD_313T_ENV, os.path.relpath(PY313T, ROOT)))
-    if not provision("cpython3.13t", ["bash", str(ROOT / "tools" /
-                                              "build_313t.sh"), str(PY313T)]):
-        print_tail(provision_log("cpython3.13t"))
-        return None
-    return str(python)
+# --- what the matrix makes itself ------------------------------------------------
+
+def wanted(variable: str) -> bool:
+    return os.environ.get(variable, "").lower() not in ("", "0", "false",
+                                                         "no")
 
 
-def build_313t_running() -> bool:
-    lock = CACHE / "build-313t" / "lock"
+def may_build() -> bool:
+    """CI builds the interpreters made from source; by hand only when
+    asked, since 3.13t takes about 8 minutes."""
+    return wanted("CI") or wanted(BUILD_VARIABLE)
+
+
+def locked_by_another(lock: Path) -> bool:
+    """Whether a provisioning script holds *lock* (its folder + ".lock")."""
     if not lock.exists():
         return False
-    import fcntl
     with open(lock, "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -353,84 +242,467 @@ def build_313t_running() -> bool:
     return False
 
 
-# --- the interpreters ------------------------------------------------------------
+class Once:
+    """Each key's work done once per run, however many threads ask for it:
+    the others wait for its outcome."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._futures: Dict[str, Future] = {}
+
+    def __call__(self, key: str, work: Callable):
+        with self._lock:
+            future = self._futures.get(key)
+            mine = future is None
+            if mine:
+                future = self._futures[key] = Future()
+        if mine:
+            try:
+                future.set_result(work())
+            except BaseException as error:
+                future.set_exception(error)
+        return future.result()
+
+
+def copy_if_changed(source: Path, target: Path, log: TextIO) -> None:
+    """Copy atomically: another matrix process (.ci/run's head start) may
+    be copying the same file."""
+    data = source.read_bytes()
+    if target.exists() and target.read_bytes() == data:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(".%s.%d" % (target.name, os.getpid()))
+    partial.write_bytes(data)
+    os.replace(partial, target)
+    log.write("copied %s to %s\n" % (source, target))
+
+
+def with_pip_from(selected: List[Interpreter]) -> List[Interpreter]:
+    """The selected interpreters and those whose pip installs for them."""
+    needed = list(selected)
+    for interpreter in selected:
+        helper = interpreter.pip_from and INTERPRETERS_BY_NAME[interpreter.pip_from]
+        if helper and helper not in needed:
+            needed.append(helper)
+    return needed
+
+
+def suite_versions() -> List[str]:
+    major, minor = declared.newest_cpython()
+    return ["%d.%d" % (major, minor - older) for older in range(SUITE_RELEASES)]
+
+
+def suite_interpreter(version: str) -> Interpreter:
+    """The matrix's CPython of that release, whose stdlib holds its suite."""
+    for interpreter in INTERPRETERS:
+        if (interpreter.implementation, interpreter.python,
+                interpreter.free_threaded) == ("CPython", version, False):
+            return interpreter
+    raise StepFailed("tools/interpreters.json has no CPython %s, whose "
+                     "test suite the conformance tests need" % version)
+
+
+def chroot_packages(chroot: str) -> List[str]:
+    """What the chroot must hold: its interpreters, and the test suites of
+    those whose suites the conformance tests read."""
+    packages = []
+    for interpreter in INTERPRETERS:
+        if interpreter.kind == "chroot" and interpreter.provider["chroot"] == chroot:
+            packages += interpreter.provider["packages"]
+    for version in suite_versions():
+        provider = suite_interpreter(version).provider
+        if provider["kind"] == "chroot" and provider["chroot"] == chroot:
+            packages.append("libpython%s-testsuite" % version)
+    return list(dict.fromkeys(packages))
+
+
+class Provisioner:
+    """Makes, once per run, what the interpreters need beyond what the
+    machine has; each step's output goes to .matrix/logs/provision-*.log."""
+
+    def __init__(self, selected: List[Interpreter]):
+        self.selected = with_pip_from(selected)
+        self.once = Once()
+        self.threads: List[threading.Thread] = []
+        self.settled_names: set = set()
+        self.progress = threading.Condition()
+
+    def start(self) -> None:
+        """Begin every step in the background, so they overlap the rest:
+        finding (and making) each interpreter, then the suites."""
+        for interpreter in self.selected:
+            self._background(self._settle, interpreter)
+        self._background(self.suites)
+
+    def _background(self, step: Callable, *arguments) -> None:
+        thread = threading.Thread(target=self._quietly, daemon=True,
+                                  args=(step,) + arguments)
+        thread.start()
+        self.threads.append(thread)
+
+    @staticmethod
+    def _quietly(step: Callable, *arguments) -> None:
+        """Whoever needs the step's outcome gets it from Once (and its
+        error); the head start has nobody to tell."""
+        try:
+            step(*arguments)
+        except (Skip, StepFailed, OSError):
+            pass
+
+    def _settle(self, interpreter: Interpreter) -> None:
+        try:
+            self.locate(interpreter)
+        finally:
+            with self.progress:
+                self.settled_names.add(interpreter.name)
+                self.progress.notify_all()
+
+    def settled(self, interpreter: Interpreter) -> bool:
+        """Whether locate() answers at once: found, made, or known missing."""
+        return interpreter.name in self.settled_names
+
+    def wait(self) -> None:
+        for thread in self.threads:
+            thread.join()
+
+    def step(self, name: str, command: List) -> None:
+        """Run a provisioning script (idempotent, locked) once per run."""
+        def work():
+            with open_log("provision-" + name) as log:
+                run_logged(log, command)
+        self.once(name, work)
+
+    def host_packages(self) -> None:
+        """apt-get install the host packages the selection lacks, at once."""
+        def work():
+            packages = [interpreter.provider["package"]
+                        for interpreter in self.selected
+                        if interpreter.kind == "apt"
+                        and declared.find(interpreter) is None]
+            if not packages:
+                return
+            say("apt-get install %s" % " ".join(packages))
+            # The chroot and 3.13t scripts may be running apt-get too: one lock.
+            apt = ["flock", CACHE / "apt.lock"]
+            if os.geteuid() != 0:
+                apt += ["sudo", "-n"]
+            with open_log("provision-apt") as log:
+                run_logged(log, apt + ["apt-get", "update"])
+                run_logged(log, apt + ["apt-get", "install", "-y", "-o",
+                                       "DPkg::Lock::Timeout=600"] + packages)
+        self.once("apt", work)
+
+    def chroot(self, name: str) -> None:
+        chroot = CHROOTS[name]
+        self.step(name, ["bash", chroot.script, "create", chroot.folder]
+                  + chroot_packages(name))
+
+    def build(self, interpreter: Interpreter) -> None:
+        folder = ROOT / interpreter.provider["folder"]
+        # A build already under way (.ci/run starts one in the background)
+        # holds the lock: waiting for it costs less than starting over.
+        if (not (folder / ".complete").exists() and not may_build()
+                and not locked_by_another(folder.with_name(folder.name + ".lock"))):
+            raise Skip("not built: it takes about %d minutes; run with "
+                       "--build (or %s=1) to build it into %s"
+                       % (interpreter.provider.get("minutes", 10),
+                          BUILD_VARIABLE, os.path.relpath(folder, ROOT)))
+        self.settle_chroots()
+        self.step(interpreter.name, ["bash", ROOT / interpreter.provider["script"],
+                                     folder])
+
+    def settle_chroots(self) -> None:
+        """Let the chroot go first: every run waits for the CPython suites
+        copied out of it, while a build (3.13t: 8 minutes of both cores)
+        serves one run, which the schedule starts whenever it is done. In CI
+        they competed for the CPU, and the workers waited for the suites."""
+        for name in dict.fromkeys(interpreter.provider["chroot"]
+                                  for interpreter in INTERPRETERS
+                                  if interpreter.kind == "chroot"):
+            try:
+                self.chroot(name)
+            except StepFailed:
+                pass   # the runs that need it report it
+
+    def locate(self, interpreter: Interpreter) -> Located:
+        """The base interpreter, made first when the matrix makes it."""
+        log = None
+        try:
+            if interpreter.kind == "apt":
+                log = LOGS / "provision-apt.log"
+                self.host_packages()
+            elif interpreter.kind == "chroot":
+                log = LOGS / ("provision-%s.log" % interpreter.provider["chroot"])
+                self.chroot(interpreter.provider["chroot"])
+            elif interpreter.kind == "build":
+                log = LOGS / ("provision-%s.log" % interpreter.name)
+                self.build(interpreter)
+        except StepFailed as error:
+            raise StepFailed("missing: making it failed (%s)" % error, log)
+        located = declared.find(interpreter)
+        if located is None:
+            raise StepFailed("missing: not found (%s)" % describe_provider(
+                interpreter), log)
+        return located
+
+    def suites(self) -> List[Path]:
+        """CPython's suites and modules, copied out of their interpreters'
+        stdlibs: the folders, newest release first."""
+        def work():
+            folders = []
+            with open_log("provision-cpython-suites") as log:
+                try:
+                    for version in suite_versions():
+                        folders.append(self._copy_suite(version, log))
+                except (OSError, Skip, StepFailed) as error:
+                    log.write("%s\n" % error)
+                    raise StepFailed("CPython suites: %s" % error, Path(log.name))
+                log.write("%s=%s\n" % (SUITES_VARIABLE, os.pathsep.join(
+                    str(folder) for folder in folders)))
+            return folders
+        return self.once("suites", work)
+
+    def _copy_suite(self, version: str, log: TextIO) -> Path:
+        interpreter = suite_interpreter(version)
+        stdlib = declared.stdlib_folder(interpreter, self.locate(interpreter))
+        folder = SUITES / version
+        for name in SUITE_TESTS:
+            copy_if_changed(stdlib / "test" / name, folder / name, log)
+        for name in SUITE_MODULES:
+            copy_if_changed(stdlib / name, folder / "lib" / name, log)
+        return folder
+
+
+def describe_provider(interpreter: Interpreter) -> str:
+    provider = interpreter.provider
+    if interpreter.kind == "pyenv":
+        return "no CPython %s.N in %s" % (provider["series"],
+                                          declared.pyenv_root() / "versions")
+    if interpreter.kind == "apt":
+        return "no %s on PATH after apt-get install %s" % (
+            provider["command"], provider["package"])
+    if interpreter.kind == "chroot":
+        return "no %s in %s" % (provider["command"],
+                                CHROOTS[provider["chroot"]].folder)
+    return "no %s in %s" % (provider["command"], provider["folder"])
+
+
+# --- the shared set-up ------------------------------------------------------------
+
+def tool(name: str) -> str:
+    return str(TOOLS / "bin" / name)
+
+
+def ensure_tools() -> None:
+    marker = TOOLS / ".requirements"
+    wanted_text = "\n".join(TOOL_REQUIREMENTS)
+    if marker.exists() and marker.read_text() == wanted_text:
+        return
+    say("setting up build, uv and virtualenv in %s" % TOOLS.relative_to(ROOT))
+    shutil.rmtree(TOOLS, ignore_errors=True)
+    with open_log("tools") as log:
+        run_logged(log, [sys.executable, "-m", "venv", TOOLS])
+        run_logged(log, [tool("python"), "-m", "pip", "install", "--quiet"]
+                   + TOOL_REQUIREMENTS)
+    marker.write_text(wanted_text)
+
+
+@dataclass(frozen=True)
+class Dists:
+    wheel: Path        # the universal py2.py3 wheel
+    sdist: Path
+
+    def wheel_for(self, interpreter: Interpreter) -> Path:
+        """The universal wheel for every interpreter while the package is
+        pure Python; with a compiled core, CPython's own."""
+        return self.wheel
+
+
+def build_dists() -> Dists:
+    """The wheel and sdist, once, from the working tree."""
+    shutil.rmtree(DIST, ignore_errors=True)
+    with open_log("build") as log:
+        run_logged(log, [tool("python"), "-m", "build", "--installer", "uv",
+                         "--outdir", DIST, ROOT])
+    wheels = sorted(DIST.glob("*.whl"))
+    sdists = sorted(DIST.glob("*.tar.gz"))
+    if len(wheels) != 1 or len(sdists) != 1:
+        raise StepFailed("expected one wheel and one sdist in %s" % DIST)
+    return Dists(wheels[0], sdists[0])
+
+
+# --- one interpreter's environment ---------------------------------------------------
 
 @dataclass
-class Interpreter:
-    name: str                                  # what --only selects
-    find: Callable[[], Optional[str]]          # the base interpreter, or None
-    make_env: Callable[[Job], Env]             # a fresh environment with the wheel
-    requirements: List[str]                    # must install: pytest
-    optional: List[str] = field(default_factory=list)   # tried: hypothesis
-    pytest_args: List[str] = field(default_factory=list)
-    environ: Dict[str, str] = field(default_factory=dict)   # for its pytest
-    apt_package: Optional[str] = None          # apt-get installs it when missing
+class Environment:
+    python: str                    # its python, where it runs
+    prefix: List[str] = field(default_factory=list)   # into its chroot
+    environ: Dict[str, str] = field(default_factory=dict)
+    pip_python: Optional[str] = None   # a python whose own pip is the shipped one
+
+    def command(self, *arguments) -> List[str]:
+        return self.prefix + [self.python] + list(arguments)
 
 
-def cpython(series: str, pytest: str, hypothesis: str = "hypothesis",
-            make_env=uv_env, environ=None) -> Interpreter:
-    return Interpreter("cpython" + series, pyenv_python(series), make_env,
-                       [pytest], [hypothesis], environ=environ or {})
+class Job:
+    """One interpreter: its base, its environment's folders and its log,
+    shared by the runs of its variants."""
+
+    def __init__(self, interpreter: Interpreter, log: TextIO):
+        self.interpreter = interpreter
+        self.log = log
+        self.base: Optional[Located] = None
+        self.env_dir = ENVS / interpreter.name
+        self.work_dir = WORK / interpreter.name
+
+    def run(self, command, check=True, cwd=None, environ=None):
+        return run_logged(self.log, command, check, cwd, environ)
 
 
-# Newest pytest per interpreter: 4.6 is the last for 2.7, 7.0 for 3.6, 7.4
-# for 3.7. Hypothesis 4.57 is the last for 2.7; pip or uv picks the newest
-# one each 3.x supports.
-INTERPRETERS = [
-    cpython("2.7", "pytest>=4.6,<4.7", "hypothesis<5", make_env=virtualenv_env),
-    cpython("3.6", "pytest>=7.0,<7.1"),
-    cpython("3.7", "pytest>=7.4,<7.5"),
-    cpython("3.8", "pytest>=8"),
-    cpython("3.9", "pytest>=8"),
-    cpython("3.10", "pytest>=8"),
-    # tests/test_readme.py runs the README's install command from a clean
-    # clone once: with 3.11, python3 on these machines.
-    cpython("3.11", "pytest>=8",
-            environ={"BACKPORTS_WEAKREF_README_TEST": "1"}),
-    cpython("3.12", "pytest>=8"),
-    cpython("3.13", "pytest>=8"),
-    # Debian sid's 3.14 in a chroot (tools/cpython314_chroot.sh).
-    Interpreter("cpython3.14", find_chroot314, chroot314_env,
-                ["pytest>=8"], ["hypothesis"]),
-    # Free-threaded 3.13 built from Debian trixie's source tarball
-    # (tools/build_313t.sh). PYTHON_GIL=0 keeps the GIL off even should an
-    # extension module not declare itself free-threading safe; the thread
-    # churn tests run longer and with more threads than on GIL builds.
-    Interpreter("cpython3.13t", find_313t, uv_env_only_binary,
-                ["pytest>=8"], ["hypothesis"],
-                environ={"PYTHON_GIL": "0",
-                         "BACKPORTS_WEAKREF_STRESS_SECONDS": "10",
-                         "BACKPORTS_WEAKREF_STRESS_THREADS": "8"}),
-    Interpreter("pypy3", on_path("pypy3"), with_shipped_pip_venv(uv_env),
-                ["pytest>=8"], ["hypothesis"], apt_package="pypy3"),
-    # No hypothesis on Jython: 4.57's import fails there ('tablecode' object
-    # has no attribute 'co_stacksize'), so tests that importorskip it skip.
-    # Should it ever come in as a dependency, its plugin stays off.
-    Interpreter("jython", on_path("jython"), jython_env,
-                ["pytest>=4.6,<4.7"], [],
-                pytest_args=["-p", "no:hypothesispytest"],
-                apt_package="jython"),
-]
-INTERPRETERS_BY_NAME = {interpreter.name: interpreter
-                        for interpreter in INTERPRETERS}
-
-# The slowest start first, so the two workers finish together; those the
-# matrix makes itself last, so their chroot and build (started at once in the
-# background) overlap the other interpreters' runs.
-SLOW_FIRST = ["jython", "cpython2.7", "pypy3"]
-PROVISIONED_LAST = ["cpython3.14", "cpython3.13t"]
+def virtualenv(job: Job, base: str, folder: Path) -> str:
+    job.run([tool("python"), "-m", "virtualenv", "--quiet", "--python", base,
+             folder])
+    return str(folder / "bin" / "python")
 
 
-# --- one interpreter's run -------------------------------------------------------
+def uv_environment(job: Job, provisioner):
+    """uv: fast, and it still makes 3.6 and PyPy environments."""
+    job.run([tool("uv"), "venv", "--python", job.base.python, job.env_dir])
+    python = str(job.env_dir / "bin" / "python")
+    return Environment(python), [tool("uv"), "pip", "install", "--python", python]
+
+
+def virtualenv_environment(job: Job, provisioner):
+    """virtualenv<20.22 with its pip 20.3: uv does not install for 2.7."""
+    python = virtualenv(job, job.base.python, job.env_dir)
+    return Environment(python), [python, "-m", "pip", "install"]
+
+
+def venv_environment(job: Job, provisioner):
+    """The interpreter's own venv, made where it runs (its chroot)."""
+    prefix = job.base.prefix
+    job.run(prefix + [job.base.python, "-m", "venv", job.env_dir])
+    python = str(job.env_dir / "bin" / "python")
+    return (Environment(python, prefix),
+            prefix + [python, "-m", "pip", "install", "--quiet"])
+
+
+def pip_target_environment(job: Job, provisioner):
+    """Another interpreter's pip installs the pure-Python wheels into a
+    folder that goes on JYTHONPATH (Debian's jython has neither pip nor
+    venv, and reads JYTHONPATH rather than PYTHONPATH)."""
+    helper = INTERPRETERS_BY_NAME[job.interpreter.pip_from]
+    pip = virtualenv(job, provisioner.locate(helper).python,
+                     job.env_dir / ("pip-of-" + helper.name))
+    site = job.env_dir / "site-packages"
+    return (Environment(job.base.python, environ={"JYTHONPATH": str(site)}),
+            [pip, "-m", "pip", "install", "--target", site])
+
+
+ENVIRONMENT_MAKERS = {
+    "uv": uv_environment,
+    "virtualenv": virtualenv_environment,
+    "venv": venv_environment,
+    "pip-target": pip_target_environment,
+}
+
+
+def shipped_pip(job: Job, environment: Environment) -> Optional[str]:
+    """The python whose ``-m pip`` the packaging tests use: the one each
+    interpreter ships."""
+    how = job.interpreter.shipped_pip
+    if how == "base":
+        return job.base.python
+    if how == "environment":
+        return environment.python
+    if how == "stdlib-venv":
+        folder = ENVS / (job.interpreter.name + "-shipped-pip")
+        job.run(job.base.prefix + [job.base.python, "-m", "venv", folder])
+        return str(folder / "bin" / "python")
+    return None
+
+
+def make_environment(job: Job, provisioner: Provisioner,
+                     wheel: Path) -> Environment:
+    """A fresh environment holding the wheel and the test runner."""
+    interpreter = job.interpreter
+    for folder in (job.env_dir, job.work_dir,
+                   ENVS / (interpreter.name + "-shipped-pip")):
+        shutil.rmtree(folder, ignore_errors=True)
+    job.work_dir.mkdir(parents=True)
+    maker = ENVIRONMENT_MAKERS[interpreter.environment]
+    environment, install = maker(job, provisioner)
+    for name in interpreter.only_binary:
+        install += ["--only-binary", name]
+    job.run(install + [wheel] + interpreter.requirements)
+    for requirement in interpreter.optional:
+        job.run(install + [requirement], check=False)
+    environment.pip_python = shipped_pip(job, environment)
+    return environment
+
+
+def sibling_folder(job: Job, environment: Environment) -> Path:
+    """Download the other backports.* distributions once per interpreter."""
+    folder = SIBLINGS / job.interpreter.name
+    done = folder / ".complete"
+    wanted_text = "\n".join(SIBLING_REQUIREMENTS + BUILD_REQUIREMENTS)
+    if done.exists() and done.read_text() == wanted_text:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    download = environment.prefix + [environment.pip_python, "-m", "pip",
+                                     "download", "--dest", folder]
+    # PyPI alone: a local mirror's pages that lack Requires-Python make old
+    # pips pick releases their interpreter cannot install.
+    from_pypi = {"PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": None,
+                 "PIP_INDEX_URL": None, "PIP_EXTRA_INDEX_URL": None}
+    missing = []
+    # One pip for all (each pip start costs seconds), one by one only to
+    # tell which the registry refused.
+    rc, _ = job.run(download + ["--no-deps"] + SIBLING_REQUIREMENTS,
+                    check=False, environ=from_pypi)
+    for requirement in SIBLING_REQUIREMENTS if rc else []:
+        rc, out = job.run(download + ["--no-deps", requirement], check=False,
+                          environ=from_pypi)
+        # A marker that excludes this interpreter leaves pip nothing to do,
+        # which it reports as an error.
+        if rc and "Ignoring " not in out:
+            missing.append(requirement)
+    rc, _ = job.run(download + BUILD_REQUIREMENTS, check=False,
+                    environ=from_pypi)
+    if rc:
+        missing += BUILD_REQUIREMENTS
+    if not missing:   # try again next time if the registry said no
+        done.write_text(wanted_text)
+    return folder
+
+
+CHECK_INSTALLED = (
+    "import platform, backports.weakref as bw; "
+    "print('%s %s' % (platform.python_implementation(), "
+    "platform.python_version())); print(bw.__file__)")
+
+
+# --- one interpreter's run ---------------------------------------------------------
 
 @dataclass
 class Result:
-    name: str
+    interpreter: Interpreter
+    variant: Variant
     version: str = "-"
     counts: Dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    problem: str = ""          # empty when the interpreter passed
-    skipped: str = ""          # why it was left out on purpose
+    setup_seconds: float = 0.0     # the environment, shared by the variants
+    test_seconds: float = 0.0
+    setup_cpu: float = 0.0         # CPU seconds of the same
+    test_cpu: float = 0.0
+    problem: str = ""              # empty when the run passed
+    skipped: str = ""              # why it was left out on purpose
+    log: Optional[Path] = None     # where its problem shows
+    log_offset: int = 0            # where its part of the log begins
+
+    @property
+    def name(self) -> str:
+        return "/".join(filter(None, [self.interpreter.name, self.variant.name]))
 
     def count(self, *words) -> int:
         return sum(self.counts.get(word, 0) for word in words)
@@ -446,7 +718,7 @@ def parse_summary(output: str) -> Optional[Dict[str, int]]:
     for line in reversed(output.splitlines()):
         match = SUMMARY_LINE.match(line.strip())
         if match:
-            counts = {}
+            counts: Dict[str, int] = {}
             for number, word in COUNT.findall(match.group(1)):
                 word = {"error": "errors", "warning": "warnings"}.get(word, word)
                 counts[word] = counts.get(word, 0) + int(number)
@@ -468,215 +740,135 @@ def pytest_targets(extra: List[str]) -> List[str]:
     return ([] if has_path else [str(ROOT / "tests")]) + args
 
 
-def sibling_folder(job: Job, pip_python: List[str]) -> Path:
-    """Download the other backports.* distributions once per interpreter."""
-    folder = SIBLINGS / job.name
-    done = folder / ".complete"
-    wanted = "\n".join(SIBLING_REQUIREMENTS + BUILD_REQUIREMENTS)
-    if done.exists() and done.read_text() == wanted:
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    download = pip_python + ["-m", "pip", "download", "--dest", folder]
-    # PyPI alone: a local mirror's pages that lack Requires-Python make old
-    # pips pick releases their interpreter cannot install.
-    from_pypi = {"PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": None,
-                 "PIP_INDEX_URL": None, "PIP_EXTRA_INDEX_URL": None}
-    missing = []
-    for requirement in SIBLING_REQUIREMENTS:
-        rc, out = job.run(download + ["--no-deps", requirement], check=False,
-                          environ=from_pypi, capture=True)
-        # A marker that excludes this interpreter leaves pip nothing to do,
-        # which it reports as an error.
-        if rc and "Ignoring " not in out:
-            missing.append(requirement)
-    rc, _ = job.run(download + BUILD_REQUIREMENTS, check=False,
-                    environ=from_pypi)
-    if rc:
-        missing += BUILD_REQUIREMENTS
-    if not missing:   # try again next time if the registry said no
-        done.write_text(wanted)
-    return folder
+def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
+               extra: List[str], result: Result) -> None:
+    result.log, result.log_offset = Path(job.log.name), job.log.tell()
+    started, cpu_before = time.monotonic(), cpu_seconds(job.log.name)
+    # One module that fails to import must not hide the others' results:
+    # its error still counts, and fails the run.
+    command = environment.command(
+        "-m", "pytest", "-p", "no:cacheprovider", "-ra",
+        "--continue-on-collection-errors",
+        *job.interpreter.pytest_args, *pytest_targets(extra))
+    rc, out = job.run(command, check=False, cwd=job.work_dir, environ=environ)
+    result.test_seconds = time.monotonic() - started
+    result.test_cpu = cpu_seconds(job.log.name) - cpu_before
+    counts = parse_summary(out)
+    result.counts = counts or {}
+    if counts is None:
+        result.problem = "no pytest summary (exit %d)" % rc
+    elif not result.count("passed", "failed", "errors", "xpassed"):
+        result.problem = "ran no test (exit %d)" % rc
+    elif rc != 0:
+        result.problem = "pytest exit %d" % rc
 
 
-def run_interpreter(interpreter: Interpreter, wheel: Path, sdist: Path,
-                    extra: List[str]) -> Result:
-    result = Result(interpreter.name)
+def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
+                    dists: Dists, extra: List[str]) -> List[Result]:
+    """Make the interpreter's environment, then run each variant in it."""
+    results = [Result(interpreter, variant) for variant in variants(interpreter)]
     started = time.monotonic()
-    try:
-        base = interpreter.find()
-    except Skip as skip:
-        result.skipped = str(skip)
-        return result
-    if base is None:
-        result.problem = "missing"
-        result.seconds = time.monotonic() - started
-        return result
-    job = Job(interpreter, base, wheel, sdist)
-    with open(job.log_path, "w", encoding="utf-8") as log:
-        job.log = log
+    with open_log(interpreter.name) as log:
+        job = Job(interpreter, log)
+        for result in results:
+            result.log = Path(log.name)
         try:
-            shutil.rmtree(job.env_dir, ignore_errors=True)
-            shutil.rmtree(job.work_dir, ignore_errors=True)
-            job.work_dir.mkdir(parents=True)
-            env = interpreter.make_env(job)
-            _, out = job.run(env.python + ["-c", CHECK_INSTALLED],
-                             cwd=job.work_dir, environ=env.environ,
-                             capture=True)
-            lines = out.strip().splitlines()
-            result.version = lines[0] if lines else "?"
-            location = lines[-1] if lines else ""
-            if str(ROOT / "src") in location:
+            job.base = provisioner.locate(interpreter)
+            environment = make_environment(job, provisioner,
+                                           dists.wheel_for(interpreter))
+            _, out = job.run(environment.command("-c", CHECK_INSTALLED),
+                             cwd=job.work_dir, environ=environment.environ)
+            lines = out.strip().splitlines() or ["?"]
+            for result in results:
+                result.version = lines[0]
+            if str(ROOT / "src") in lines[-1]:
                 raise StepFailed("imports the source tree, not the wheel")
-            environ = dict(env.environ)
+            environ = dict(environment.environ)
             environ.update(interpreter.environ)
-            environ.update({
-                "BACKPORTS_WEAKREF_WHEEL": str(wheel),
-                "BACKPORTS_WEAKREF_SDIST": str(sdist),
-            })
-            if env.pip_python:
-                environ["BACKPORTS_WEAKREF_PIP_PYTHON"] = env.pip_python
+            environ["BACKPORTS_WEAKREF_WHEEL"] = str(dists.wheel_for(interpreter))
+            environ["BACKPORTS_WEAKREF_SDIST"] = str(dists.sdist)
+            if environment.pip_python:
+                environ["BACKPORTS_WEAKREF_PIP_PYTHON"] = environment.pip_python
                 environ["BACKPORTS_WEAKREF_SIBLINGS"] = str(
-                    sibling_folder(job, env.prefix + [env.pip_python]))
-            # One module that fails to import must not hide the others'
-            # results: its error still counts, and fails the interpreter.
-            command = (env.python + ["-m", "pytest", "-p", "no:cacheprovider",
-                                     "-ra", "--continue-on-collection-errors"]
-                       + interpreter.pytest_args + pytest_targets(extra))
-            rc, out = job.run(command, check=False, cwd=job.work_dir,
-                              environ=environ, capture=True)
-            counts = parse_summary(out)
-            result.counts = counts or {}
-            if counts is None:
-                result.problem = "no pytest summary (exit %d)" % rc
-            elif not result.count("passed", "failed", "errors", "xpassed"):
-                result.problem = "ran no test (exit %d)" % rc
-            elif rc != 0:
-                result.problem = "pytest exit %d" % rc
+                    sibling_folder(job, environment))
+            # Without them the run still goes ahead, to report its counts,
+            # but cannot pass: the conformance tests need the suites.
+            try:
+                environ[SUITES_VARIABLE] = os.pathsep.join(
+                    map(str, provisioner.suites()))
+                no_suites = None
+            except StepFailed as error:
+                no_suites = error
+            setup_seconds = time.monotonic() - started
+            setup_cpu = cpu_seconds(log.name)
+            for result in results:
+                result.setup_seconds, result.setup_cpu = setup_seconds, setup_cpu
+                run_pytest(job, environment,
+                           dict(environ, **result.variant.environ), extra, result)
+                if no_suites and not result.problem:
+                    result.problem = "no %s: %s" % (SUITES_VARIABLE, no_suites)
+                    result.log, result.log_offset = no_suites.log, 0
+        except Skip as skip:
+            for result in results:
+                result.skipped = str(skip)
         except StepFailed as error:
-            result.problem = str(error)
+            log.write("\n%s\n" % error)
+            for result in results:
+                if not result.counts:
+                    result.problem = str(error)
+                    result.log = error.log or result.log
         except Exception as error:   # a bug here must not hide the others
-            result.problem = "matrix error: %s: %s" % (type(error).__name__,
-                                                       error)
-            log.write("\n%s\n" % result.problem)
+            for result in results:
+                result.problem = "matrix error: %s: %s" % (
+                    type(error).__name__, error)
+            log.write("\n%s\n" % results[0].problem)
         finally:
-            result.seconds = time.monotonic() - started
-            log.write("\n[%s in %.0f s]\n" % (result.problem or "passed",
-                                               result.seconds))
-    return result
-
-
-CHECK_INSTALLED = (
-    "import platform, backports.weakref as bw; "
-    "print('%s %s' % (platform.python_implementation(), "
-    "platform.python_version())); print(bw.__file__)")
-
-
-# --- set-up shared by all interpreters ---------------------------------------------
-
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def shared_run(command, log_name: str, environ=None, fatal=True) -> bool:
-    """Run a set-up step; on failure print its log's tail and exit (or
-    return False when it is not *fatal*)."""
-    LOGS.mkdir(parents=True, exist_ok=True)
-    log_path = LOGS / log_name
-    env = clean_environ()
-    env.update(environ or {})
-    with open(log_path, "a", encoding="utf-8") as log:
-        log.write("\n$ " + " ".join(str(part) for part in command) + "\n")
-        log.flush()
-        rc = subprocess.run([str(part) for part in command], env=env,
-                            stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT).returncode
-    if rc != 0:
-        print_tail(log_path)
-        if not fatal:
-            say("matrix: %s failed (exit %d); going on without it"
-                % (" ".join(str(part) for part in command[:4]), rc))
-            return False
-        sys.exit("matrix: %s failed (exit %d); log: %s"
-                 % (" ".join(str(part) for part in command[:4]), rc, log_path))
-    return True
-
-
-def ensure_tools() -> None:
-    marker = TOOLS / ".requirements"
-    wanted = "\n".join(TOOL_REQUIREMENTS)
-    if marker.exists() and marker.read_text() == wanted:
-        return
-    say("matrix: setting up build, uv and virtualenv in %s"
-        % TOOLS.relative_to(ROOT))
-    shutil.rmtree(TOOLS, ignore_errors=True)
-    shared_run([sys.executable, "-m", "venv", TOOLS], "tools.log")
-    shared_run([tool("python"), "-m", "pip", "install", "--quiet"]
-               + TOOL_REQUIREMENTS, "tools.log")
-    marker.write_text(wanted)
-
-
-def ensure_apt_packages(selected: List[Interpreter]) -> None:
-    packages = [interpreter.apt_package for interpreter in selected
-                if interpreter.apt_package and interpreter.find() is None]
-    if not packages:
-        return
-    say("matrix: apt-get install %s" % " ".join(packages))
-    # The chroot and 3.13t scripts may be running apt-get too: one lock.
-    sudo = ["flock", str(CACHE / "apt.lock")]
-    if os.geteuid() != 0:
-        sudo += ["sudo", "-n"]
-    environ = {"DEBIAN_FRONTEND": "noninteractive"}
-    # Not fatal: what did not install is reported as missing at the end.
-    if shared_run(sudo + ["apt-get", "update"], "apt.log", environ,
-                  fatal=False):
-        shared_run(sudo + ["apt-get", "install", "-y", "-o",
-                           "DPkg::Lock::Timeout=600"] + packages, "apt.log",
-                   environ, fatal=False)
-
-
-def build_dists():
-    """The wheel and sdist, once, from the working tree."""
-    shutil.rmtree(DIST, ignore_errors=True)
-    build_log = LOGS / "build.log"
-    if build_log.exists():
-        build_log.unlink()
-    shared_run([tool("python"), "-m", "build", "--installer", "uv",
-                "--outdir", DIST, ROOT], "build.log")
-    wheels = sorted(DIST.glob("*.whl"))
-    sdists = sorted(DIST.glob("*.tar.gz"))
-    if len(wheels) != 1 or len(sdists) != 1:
-        sys.exit("matrix: expected one wheel and one sdist in %s" % DIST)
-    return wheels[0], sdists[0]
+            for result in results:
+                if not result.setup_seconds:
+                    result.setup_seconds = time.monotonic() - started
+                    result.setup_cpu = cpu_seconds(log.name)
+            log.write("\n[%s in %.0f s]\n" % (
+                "; ".join(result.problem or result.skipped or "passed"
+                          for result in results),
+                time.monotonic() - started))
+    return results
 
 
 # --- reporting ---------------------------------------------------------------------
 
-def print_tail(log_path: Path, lines: int = TAIL_LINES) -> None:
+def print_tail(log_path: Optional[Path], offset: int = 0) -> None:
+    """The end of a log of this run, from *offset* (where a step began)."""
+    if log_path is None:
+        return
     try:
-        text = log_path.read_text(encoding="utf-8", errors="replace")
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            log.seek(offset)
+            text = log.read()
     except OSError:
         return
-    print("---- last %d lines of %s ----" % (lines, log_path.relative_to(ROOT)))
-    print("\n".join(text.splitlines()[-lines:]))
+    print("---- last %d lines of %s ----" % (TAIL_LINES,
+                                             os.path.relpath(log_path, ROOT)))
+    print("\n".join(text.splitlines()[-TAIL_LINES:]))
     print("---- end of %s ----" % log_path.name)
 
 
 def print_table(results: List[Result]) -> None:
-    header = ("interpreter", "version", "passed", "failed",
-              "skipped/xfailed", "errors", "seconds", "status")
+    header = ("interpreter", "version", "passed", "failed", "skipped/xfailed",
+              "errors", "setup s", "tests s", "CPU s", "status")
     rows = [header]
     for result in results:
         rows.append((
             result.name, result.version,
             str(result.count("passed", "xpassed")), str(result.count("failed")),
             str(result.count("skipped", "xfailed")), str(result.count("errors")),
-            "%.0f" % result.seconds,
+            "%.0f" % result.setup_seconds, "%.0f" % result.test_seconds,
+            "%.0f" % (result.setup_cpu + result.test_cpu),
             result.problem or ("SKIPPED" if result.skipped else "ok")))
     widths = [max(len(row[column]) for row in rows)
               for column in range(len(header))]
+    text_columns = (0, 1, len(header) - 1)
     for index, row in enumerate(rows):
-        cells = [cell.ljust(width) if column < 2 or column == 7
+        cells = [cell.ljust(width) if column in text_columns
                  else cell.rjust(width)
                  for column, (cell, width) in enumerate(zip(row, widths))]
         print("  ".join(cells).rstrip())
@@ -687,9 +879,9 @@ def print_table(results: List[Result]) -> None:
 def closing_line(results: List[Result]) -> str:
     """Everything summed, as pytest's "N passed, N failed[, N skipped]".
 
-    Errors count as failures, xfailed as skipped; an interpreter that broke
-    without a pytest summary (missing, no environment, no test) counts as
-    one failure, so the line never looks green when the exit status is not.
+    Errors count as failures, xfailed as skipped; a run that broke without
+    a pytest summary (missing, no environment, no test) counts as one
+    failure, so the line never looks green when the exit status is not.
     """
     passed = sum(result.count("passed", "xpassed") for result in results)
     failed = sum(result.count("failed", "errors") for result in results)
@@ -702,6 +894,40 @@ def closing_line(results: List[Result]) -> str:
     return line
 
 
+def cpu_summary(results: List[Result]) -> str:
+    """Where this process's CPU time went: what the matrix costs on a quiet
+    machine of N cores is about this total over N."""
+    with CPU_SECONDS_LOCK:
+        total = sum(CPU_SECONDS.values())
+    tests = sum(result.test_cpu for result in results)
+    environments = sum({result.interpreter.name: result.setup_cpu
+                        for result in results}.values())
+    return ("CPU time: %.0f s in all: %.0f s in pytest, %.0f s making the "
+            "environments, %.0f s provisioning, tools and build"
+            % (total, tests, environments, total - tests - environments))
+
+
+def report(results: List[Result], started: float) -> int:
+    for result in results:
+        if result.problem:
+            print()
+            say("%s: %s" % (result.name, result.problem))
+            print_tail(result.log, result.log_offset)
+    for result in results:
+        if result.skipped:
+            print()
+            say("!" * 70)
+            say("!! %s SKIPPED: %s" % (result.name, result.skipped))
+            say("!" * 70)
+    print()
+    print_table(results)
+    print()
+    say("%d run(s) in %.0f s" % (len(results), time.monotonic() - started))
+    say(cpu_summary(results))
+    print(closing_line(results), flush=True)
+    return 1 if any(result.problem for result in results) else 0
+
+
 # --- main ----------------------------------------------------------------------------
 
 def parse_args(argv: List[str]):
@@ -711,16 +937,20 @@ def parse_args(argv: List[str]):
         argv, extra = argv[:at], argv[at + 1:]
     parser = argparse.ArgumentParser(
         description="Run the test suite on every supported interpreter.",
-        epilog="Arguments after -- go to pytest. Interpreters: "
-        + ", ".join(INTERPRETERS_BY_NAME))
+        epilog="Arguments after -- go to pytest. Interpreters (from "
+        "tools/interpreters.json): " + ", ".join(INTERPRETERS_BY_NAME))
     parser.add_argument("--only", metavar="NAME[,NAME]",
                         help="run only these interpreters")
     parser.add_argument("--jobs", type=int, default=2,
                         help="interpreters run at once (default: 2)")
-    parser.add_argument("--build-313t", action="store_true",
-                        help="build free-threaded 3.13t when it is not "
-                        "built yet (about 8 minutes; the default under "
-                        "CI=true, or with %s=1)" % BUILD_313T_ENV)
+    parser.add_argument("--build", action="store_true",
+                        help="build the interpreters made from source when "
+                        "they are not built yet (3.13t: about 8 minutes; the "
+                        "default under CI=true, or with %s=1)" % BUILD_VARIABLE)
+    parser.add_argument("--provision-only", action="store_true",
+                        help="make what the interpreters need (apt-get, "
+                        "chroot, suites, builds), run no test; its logs go "
+                        "to .matrix/logs/provision-only/")
     args = parser.parse_args(argv)
     if args.only:
         names = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -733,86 +963,112 @@ def parse_args(argv: List[str]):
         args.selected = list(INTERPRETERS)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
-    if args.build_313t:
-        os.environ[BUILD_313T_ENV] = "1"
+    if args.build:
+        os.environ[BUILD_VARIABLE] = "1"
     return args, extra
 
 
-def start_provisioning(selected: List[Interpreter]) -> List[threading.Thread]:
-    """Start making the chroot and the 3.13t build in the background, so
-    they overlap the other interpreters; their find() then waits for them
-    (the scripts' locks make the second call wait, then return at once)."""
-    threads = []
-    names = [interpreter.name for interpreter in selected]
-    if "cpython3.14" in names:
-        threads.append(threading.Thread(target=find_chroot314, daemon=True))
-    if "cpython3.13t" in names and (may_build_313t()
-                                    or (PY313T / ".complete").exists()):
-        threads.append(threading.Thread(target=find_313t, daemon=True))
-    for thread in threads:
-        thread.start()
-    if threads:
-        say("matrix: making %s in the background (logs: "
-            ".matrix/logs/provision-*.log)" % " and ".join(
-                name for name in ("cpython3.14", "cpython3.13t")
-                if name in names))
-    return threads
+def provision_only(provisioner: Provisioner) -> int:
+    """.ci/run's head start: its logs apart from the matrix's own, which
+    waits for these steps (the scripts' locks) and writes its own logs."""
+    failed = []
+    for interpreter in provisioner.selected:
+        try:
+            provisioner.locate(interpreter)
+        except Skip as skip:
+            say("%s skipped: %s" % (interpreter.name, skip))
+        except StepFailed as error:
+            failed.append("%s: %s" % (interpreter.name, error))
+    try:
+        say("CPython suites: %s" % ", ".join(map(str, provisioner.suites())))
+    except (StepFailed, OSError) as error:
+        failed.append("CPython suites: %s" % error)
+    for line in failed:
+        say(line)
+    with CPU_SECONDS_LOCK:
+        for log_path, seconds in sorted(CPU_SECONDS.items()):
+            say("%s: %.0f s CPU" % (os.path.relpath(log_path, ROOT), seconds))
+    return 1 if failed else 0
 
 
 def main(argv: List[str]) -> int:
+    global LOGS
     args, extra = parse_args(argv)
     started = time.monotonic()
-    for folder in (LOGS, ENVS, WORK, SIBLINGS):
-        folder.mkdir(parents=True, exist_ok=True)
-    provisioning = start_provisioning(args.selected)
-    ensure_apt_packages(args.selected)
-    ensure_tools()
-    say("matrix: building the wheel and sdist (log: .matrix/logs/build.log)")
-    wheel, sdist = build_dists()
-    say("matrix: built %s and %s" % (wheel.name, sdist.name))
+    if args.provision_only:
+        LOGS = CACHE / "logs" / "provision-only"
+    provisioner = Provisioner(args.selected)
+    provisioner.start()
+    if args.provision_only:
+        return provision_only(provisioner)
+    say("making what the interpreters need in the background (logs: "
+        ".matrix/logs/provision-*.log)")
+    try:
+        ensure_tools()
+        say("building the wheel and sdist (log: .matrix/logs/build.log)")
+        dists = build_dists()
+    except StepFailed as error:
+        say("%s; log: %s" % (error, error.log))
+        print_tail(error.log)
+        return 1
+    say("built %s and %s" % (dists.wheel.name, dists.sdist.name))
 
-    order = sorted(args.selected, key=lambda interpreter: (
-        interpreter.name in PROVISIONED_LAST,
-        interpreter.name not in SLOW_FIRST,
-        SLOW_FIRST.index(interpreter.name) if interpreter.name in SLOW_FIRST
-        else 0))
-    lock = threading.Lock()
+    schedule = Schedule(args.selected, provisioner)
+    finished: Dict[str, List[Result]] = {}
 
-    def one(interpreter: Interpreter) -> Result:
-        result = run_interpreter(interpreter, wheel, sdist, extra)
-        with lock:
-            say("matrix: [%4.0f s] %-11s %s" % (
-                time.monotonic() - started, result.name,
-                result.problem or "%d passed" % result.count("passed")))
-        return result
+    def worker() -> None:
+        for interpreter in iter(schedule.next, None):
+            results = run_interpreter(interpreter, provisioner, dists, extra)
+            with schedule.progress:
+                finished[interpreter.name] = results
+                for result in results:
+                    say("[%4.0f s] %-12s %s" % (
+                        time.monotonic() - started, result.name,
+                        result.problem or result.skipped and "skipped"
+                        or "%d passed" % result.count("passed")))
 
-    say("matrix: running %d interpreter(s), %d at a time (logs: .matrix/logs/)"
-        % (len(order), args.jobs))
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        finished = {result.name: result for result in pool.map(one, order)}
-    for thread in provisioning:
+    say("running %d interpreter(s), %d at a time (logs: .matrix/logs/)"
+        % (len(args.selected), args.jobs))
+    workers = [threading.Thread(target=worker) for _ in range(args.jobs)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
         thread.join()
-    results = [finished[interpreter.name] for interpreter in args.selected]
+    provisioner.wait()
+    return report([result for interpreter in args.selected
+                   for result in finished[interpreter.name]], started)
 
-    for result in results:
-        if result.problem:
-            log_path = LOGS / (result.name + ".log")
-            print()
-            say("matrix: %s: %s" % (result.name, result.problem))
-            print_tail(log_path)
-    skipped = [result for result in results if result.skipped]
-    for result in skipped:
-        print()
-        say("matrix: " + "!" * 70)
-        say("matrix: !! %s SKIPPED: %s" % (result.name, result.skipped))
-        say("matrix: " + "!" * 70)
-    print()
-    print_table(results)
-    print()
-    say("matrix: %d interpreter(s) in %.0f s"
-        % (len(results), time.monotonic() - started))
-    say(closing_line(results))
-    return 1 if any(result.problem for result in results) else 0
+
+# The longest runs first, so that the workers finish together (measured:
+# Jython's suite starts a JVM per child process; PyPy's JIT warms up for
+# each; the free-threaded 3.13t runs its thread churn tests longer; 2.7
+# builds two dependencies). The rest keep the order of interpreters.json.
+SLOWEST_FIRST = ["jython2.7", "pypy3.11", "cpython3.13t", "pypy3.9",
+                 "cpython2.7"]
+
+
+class Schedule:
+    """Hands each worker the longest run whose interpreter is there, or
+    known to be missing, so that no worker waits on a chroot or a build
+    while another run could go."""
+
+    def __init__(self, selected: List[Interpreter], provisioner: Provisioner):
+        def rank(interpreter):
+            return (SLOWEST_FIRST.index(interpreter.name)
+                    if interpreter.name in SLOWEST_FIRST else len(SLOWEST_FIRST))
+        self.pending = sorted(selected, key=rank)
+        self.provisioner = provisioner
+        self.progress = provisioner.progress
+
+    def next(self) -> Optional[Interpreter]:
+        with self.progress:
+            while self.pending:
+                for interpreter in self.pending:
+                    if self.provisioner.settled(interpreter):
+                        self.pending.remove(interpreter)
+                        return interpreter
+                self.progress.wait()
+        return None
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ decides, and re-exports.
 from __future__ import absolute_import
 
 import weakref as _stdlib
+from importlib import import_module as _import_module
 
 from . import _compat
 
@@ -24,46 +25,58 @@ __all__ = ["ref", "proxy", "getweakrefcount", "getweakrefs",
 # For each name we may replace: the behaviours of the newest CPython's that
 # the interpreter's own object must have to be used, each a flag of _compat
 # and what it means. All true: native. `python -m backports.weakref` prints
-# the verdict and its reason; tests/test_gates.py checks it.
+# the verdict and its reason; tests/test_gates.py checks it, and the
+# container tests' stdlib leg checks the flags (tests/containers_impl.py).
+_SNAPSHOTS = (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
+              "iteration over a snapshot (gh-89967, gh-123089) and an "
+              "exact len")
+_GENERIC = (_compat.NATIVE_CLASSES_ARE_GENERIC, "Class[T] (bpo-39481)")
+_ARGUMENT_ERRORS = (_compat.NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS,
+                    "argument errors in the newest's words")
+_WEAK_DICT_FIXES = [
+    (_compat.NATIVE_WEAK_DICTS_HAVE_UNION, "| and |= (bpo-36144)"),
+    (_compat.NATIVE_WEAK_DICT_COPIES_SURVIVE_DEATHS,
+     "copies made while entries die (bpo-35615)"),
+    (_compat.NATIVE_STALE_CALLBACKS_ARE_QUIET,
+     "silence from callbacks of entries already gone (bpo-44962)"),
+]
 _GATES = {
     "KeyedRef": [
         (not _compat.REF_SUBCLASS_REPR_IS_GENERIC,
          "a ref's repr (Jython prints ref subclasses as plain objects)"),
     ],
-    "WeakValueDictionary": [
-        (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
-         "iteration over a snapshot (gh-89967, gh-123089), exact len, "
-         "the stale-callback fixes (bpo-28427, bpo-44962)"),
-    ],
-    "WeakKeyDictionary": [
-        (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
-         "iteration over a snapshot (gh-89967, gh-123089), exact len, "
-         "the stale-callback fixes (bpo-44962)"),
+    "WeakValueDictionary": [_SNAPSHOTS] + _WEAK_DICT_FIXES + [
+        _GENERIC, _ARGUMENT_ERRORS],
+    "WeakKeyDictionary": [_SNAPSHOTS] + _WEAK_DICT_FIXES + [
         (_compat.NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS,
          "update(**kwargs) refused before anything is stored"),
-    ],
+        _GENERIC, _ARGUMENT_ERRORS],
     "WeakSet": [
-        (_compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS,
-         "iteration over a snapshot (gh-89967), exact len"),
+        _SNAPSHOTS,
         (_compat.NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT,
-         "copies independent of the original (gh-74876, still open "
+         "copy.copy() independent of the original (gh-74876, still open "
          "upstream: we stay right)"),
+        (_compat.NATIVE_WEAKSET_DEEPCOPIES_ARE_INDEPENDENT,
+         "copy.deepcopy() independent of the original"),
         (_compat.NATIVE_WEAKSET_PICKLES, "pickling"),
-    ],
+        (_compat.NATIVE_WEAKSET_POP_HIDES_CONTEXT,
+         "pop() raising KeyError from None"),
+        (_compat.NATIVE_WEAKSET_REPR_SHOWS_MEMBERS,
+         "a repr that shows the members"),
+        (_compat.NATIVE_WEAKSET_IS_A_MUTABLE_SET,
+         "registration as a MutableSet (bpo-38761)"),
+        _GENERIC, _ARGUMENT_ERRORS],
     "finalize": [
         (_compat.NATIVE_FINALIZE_OBJ_FUNC_ARE_POSITIONAL_ONLY,
          "positional-only obj and func (keywords of those names reach "
          "the callback)"),
-        (_compat.NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS,
-         "argument errors in the newest's words"),
-    ],
+        _ARGUMENT_ERRORS],
     "WeakMethod": [
         (_compat.NATIVE_WEAKMETHOD_EQ_DEFERS_TO_OTHER_TYPES,
-         "== returning NotImplemented for other types (bpo-37685), "
-         "WeakMethod[T] (bpo-39481)"),
-        (_compat.NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS,
-         "argument errors in the newest's words"),
-    ],
+         "== returning NotImplemented for other types (bpo-37685)"),
+        (_compat.REF_INIT_SAYS_TAKES_NO_KEYWORD_ARGUMENTS,
+         "ref's own refusal of keywords, in the newest's words"),
+        _GENERIC, _ARGUMENT_ERRORS],
 }
 
 
@@ -97,39 +110,21 @@ ProxyType = _stdlib.ProxyType
 CallableProxyType = _stdlib.CallableProxyType
 ProxyTypes = _stdlib.ProxyTypes
 
-if _native("KeyedRef"):
-    KeyedRef = _stdlib.KeyedRef
-else:
-    from ._compat.jython import KeyedRef
-
-if _native("WeakValueDictionary"):
-    WeakValueDictionary = _stdlib.WeakValueDictionary
-else:
-    from ._dicts import WeakValueDictionary
-
-if _native("WeakKeyDictionary"):
-    WeakKeyDictionary = _stdlib.WeakKeyDictionary
-else:
-    from ._dicts import WeakKeyDictionary
-
-if _native("WeakSet"):
-    WeakSet = _stdlib.WeakSet
-else:
-    from ._weakset import WeakSet
-
-if _native("finalize"):
-    finalize = _stdlib.finalize
-else:
-    # Where the interpreter has one, ours subclasses it: both kinds then
-    # share one registry and run at exit in one newest-first order.
-    from ._finalize import finalize
-
-if _native("WeakMethod"):
-    WeakMethod = _stdlib.WeakMethod
-else:
-    # Where the interpreter has one, ours subclasses it, so that
-    # isinstance() and == work across the two.
-    from ._method import WeakMethod
+# Where ours lives, for each name the gates decide. Where the interpreter
+# has its own finalize or WeakMethod, ours subclasses it: isinstance() and
+# == work across the two, and both kinds of finalizer share one registry and
+# run at exit in one newest-first order.
+_OURS = {
+    "KeyedRef": "._compat.jython",
+    "WeakValueDictionary": "._dicts",
+    "WeakKeyDictionary": "._dicts",
+    "WeakSet": "._weakset",
+    "finalize": "._finalize",
+    "WeakMethod": "._method",
+}
+for _name in sorted(_OURS):
+    globals()[_name] = (getattr(_stdlib, _name) if _native(_name) else
+                        getattr(_import_module(_OURS[_name], __name__), _name))
 
 # A drop-in keeps what the interpreter's own weakref offers besides the
 # newest's names: Python 2's exports ReferenceError.

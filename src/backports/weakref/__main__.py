@@ -11,7 +11,9 @@ from __future__ import absolute_import, print_function
 
 import argparse
 import gc
+import os
 import platform
+import re
 import sys
 import time
 
@@ -37,6 +39,42 @@ def describe():
         lines.append("  %-*s  %-6s  %s" % (width, name, bw._origin(name),
                                           bw._reason(name)))
     return lines
+
+
+# A distribution's metadata folder, whichever tool wrote it and however it
+# spelled the name (old setuptools kept the dot, new ones write "_").
+_METADATA_FOLDER = re.compile(r"^backports[._-]weakref-(.+?)(-py\d.*)?"
+                              r"\.(dist|egg)-info$", re.I)
+
+
+def leftovers(path=None):
+    """What upgrades with a pip older than 20.2 can leave behind, for each
+    folder of *path* (sys.path) that has one: more than one backports.weakref
+    distribution, or 1.0.post1's single module beside our package."""
+    found = []
+    for folder in (sys.path if path is None else path):
+        if not folder or not os.path.isdir(folder):
+            continue
+        versions = sorted(match.group(1) for match in
+                          (_METADATA_FOLDER.match(name)
+                           for name in os.listdir(folder)) if match)
+        if len(versions) > 1:
+            found.append("%s holds %d backports.weakref distributions (%s)"
+                         % (folder, len(versions), ", ".join(versions)))
+        module = os.path.join(folder, "backports", "weakref.py")
+        if os.path.isfile(module) and os.path.isdir(module[:-3]):
+            found.append("%s is 1.0.post1's module, left beside the package"
+                         % module)
+    return found
+
+
+def _remedy_lines(found):
+    if not found:
+        return []
+    return ["warning: an upgrade by a pip older than 20.2 left files behind:"
+            ] + ["  " + line for line in found] + [
+        "  (the package still imports; to clean up, upgrade pip, uninstall "
+        "both backports.weakref and backports-weakref, then install again)"]
 
 
 class CheckFailed(Exception):
@@ -164,7 +202,7 @@ def main(argv=None):
     if args.version:
         print(bw.__version__)
         return 0
-    for line in describe():
+    for line in describe() + _remedy_lines(leftovers()):
         print(line)
     if args.check:
         failures = check()

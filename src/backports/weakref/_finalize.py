@@ -79,14 +79,14 @@ if _compat.HAS_NATIVE_FINALIZE:
                 # Two threads may both register: _exitfunc is idempotent.
                 register_exit_hook(self._exitfunc)
                 _Native._registered_with_atexit = True
+            # The fields the stdlib's methods read, filled as its own
+            # __init__ fills them.
             info = self._Info()
             info.weakref = _stdlib.ref(args[1], self)
-            info.func = args[2]
-            info.args = args[3:]
-            info.kwargs = kwargs or None
-            info.atexit = True
-            info.index = next(self._index_iter)
-            self._registry[self] = info
+            info.func, info.args, info.kwargs = args[2], args[3:], kwargs or None
+            info.atexit, info.index = True, next(self._index_iter)
+            registry = self._registry
+            registry[self] = info
             if not _Native._dirty:
                 # Stored only when it changes: every store to a class
                 # attribute empties the interpreter's attribute cache for
@@ -99,53 +99,59 @@ else:
         """What a live finalizer needs. The finalizer object keeps nothing
         itself, so it can never be part of a cycle with its referent."""
 
-        __slots__ = ("weakref", "func", "args", "kwargs", "atexit", "index")
+        __slots__ = ("referent", "callback", "arguments", "keywords",
+                     "at_exit", "serial")
 
     class finalize(object):
         __doc__ = _DOC
         __module__ = "backports.weakref"
         __slots__ = ()
 
-        # Class-level state, shared by every finalizer (and subclass).
+        # Class-level state, shared by every finalizer (and subclass):
+        # finalizer -> _Registration while it is alive, ...
         _registry = {}
-        _shutdown = False
-        _index_iter = itertools.count()
-        _dirty = False
-        _registered_with_atexit = False
+        # ... where the exit pass is in the program's life, ...
+        _exit_hook_set = False
+        _program_ended = False
+        # ... the order of creation, and whether finalizers were made since
+        # the exit pass last looked.
+        _serials = itertools.count()
+        _registry_grew = False
 
         def __init__(*args, **kwargs):
             self, obj, func, callback_args = _split_init_arguments(args)
-            if not finalize._registered_with_atexit:
-                # Two threads may both register: _exitfunc is idempotent.
-                register_exit_hook(finalize._exitfunc)
-                finalize._registered_with_atexit = True
+            if not finalize._exit_hook_set:
+                # Two threads may both register: the exit pass is
+                # idempotent.
+                register_exit_hook(finalize._run_at_exit)
+                finalize._exit_hook_set = True
             registration = _Registration()
-            registration.weakref = _stdlib.ref(obj, self)
-            registration.func = func
-            registration.args = callback_args
-            registration.kwargs = kwargs or None
-            registration.atexit = True
-            registration.index = next(finalize._index_iter)
+            registration.referent = _stdlib.ref(obj, self)
+            registration.callback = func
+            registration.arguments = callback_args
+            registration.keywords = kwargs or None
+            registration.at_exit = True
+            registration.serial = next(finalize._serials)
             finalize._registry[self] = registration
-            if not finalize._dirty:
+            if not finalize._registry_grew:
                 # As in the subclass above: a class store empties the
                 # attribute cache, so it is made only when needed.
-                finalize._dirty = True
+                finalize._registry_grew = True
 
         def __call__(self, _=None):
             """Run the callback now, if still due, and return its result;
             the finalizer is dead afterwards. None if it already was."""
             registration = finalize._registry.pop(self, None)
-            if registration is not None and not finalize._shutdown:
-                return registration.func(*registration.args,
-                                         **(registration.kwargs or {}))
+            if registration is not None and not finalize._program_ended:
+                return registration.callback(*registration.arguments,
+                                             **(registration.keywords or {}))
 
         def _live_state(self):
             """(registration, referent) while alive, else (None, None)."""
             registration = finalize._registry.get(self)
             if registration is None:
                 return None, None
-            referent = registration.weakref()
+            referent = registration.referent()
             if referent is None:
                 return None, None
             return registration, referent
@@ -157,8 +163,8 @@ else:
             # Only the caller whose pop succeeds may report the detachment.
             if registration is not None and \
                     finalize._registry.pop(self, None) is not None:
-                return (referent, registration.func, registration.args,
-                        registration.kwargs or {})
+                return (referent, registration.callback,
+                        registration.arguments, registration.keywords or {})
             return None
 
         def peek(self):
@@ -167,8 +173,8 @@ else:
             registration, referent = self._live_state()
             if registration is None:
                 return None
-            return (referent, registration.func, registration.args,
-                    registration.kwargs or {})
+            return (referent, registration.callback, registration.arguments,
+                    registration.keywords or {})
 
         @property
         def alive(self):
@@ -177,12 +183,12 @@ else:
 
         def _get_atexit(self):
             registration = finalize._registry.get(self)
-            return registration is not None and registration.atexit
+            return registration is not None and registration.at_exit
 
         def _set_atexit(self, value):
             registration = finalize._registry.get(self)
             if registration is not None:
-                registration.atexit = bool(value)
+                registration.at_exit = bool(value)
 
         atexit = property(_get_atexit, _set_atexit,
                           doc="Whether a finalizer still due when the "
@@ -199,41 +205,45 @@ else:
                 id(referent))
 
         @classmethod
-        def _select_for_exit(cls):
-            # Live finalizers still marked for exit, oldest first.
-            marked = [(registration.index, finalizer)
-                      for finalizer, registration
-                      in list(finalize._registry.items())
-                      if registration.atexit]
-            marked.sort(key=lambda pair: pair[0])
-            return [finalizer for _, finalizer in marked]
+        def _due_at_exit(cls):
+            """The live finalizers still marked to run at exit, oldest first."""
+            due = sorted((registration.serial, finalizer)
+                         for finalizer, registration
+                         in list(finalize._registry.items())
+                         if registration.at_exit)
+            return [finalizer for _, finalizer in due]
 
         @classmethod
-        def _exitfunc(cls):
-            # Run at interpreter exit, after non-daemon threads were joined.
-            gc_was_enabled = False
+        def _run_at_exit(cls):
+            # Called once the program ends, after non-daemon threads were
+            # joined: every finalizer still due runs, newest first.
+            import gc
+            pause_collector = False
             try:
-                if finalize._registry:
-                    import gc
-                    if _compat.GC_CAN_BE_DISABLED and gc.isenabled():
-                        # No collection may run finalizers behind our back.
-                        gc_was_enabled = True
-                        gc.disable()
-                    pending = None
-                    while True:
-                        # A finalizer may create others: pick them up too.
-                        if pending is None or finalize._dirty:
-                            pending = cls._select_for_exit()
-                            finalize._dirty = False
-                        if not pending:
-                            break
-                        newest = pending.pop()
-                        try:
-                            newest()
-                        except Exception:
-                            sys.excepthook(*sys.exc_info())
+                if not finalize._registry:
+                    return
+                if _compat.GC_CAN_BE_DISABLED and gc.isenabled():
+                    # No collection may run a finalizer behind our back.
+                    pause_collector = True
+                    gc.disable()
+                queue = None
+                while True:
+                    if queue is None or finalize._registry_grew:
+                        # A callback may have made finalizers: look again.
+                        finalize._registry_grew = False
+                        queue = cls._due_at_exit()
+                    if not queue:
+                        return
+                    newest = queue.pop()
+                    try:
+                        newest()
+                    except Exception:
+                        # Reported as an uncaught error would be; the pass
+                        # goes on with the next.
+                        error_type, error, traceback = sys.exc_info()
+                        sys.excepthook(error_type, error, traceback)
             finally:
                 # Whatever is collected from here on runs no callback.
-                finalize._shutdown = True
-                if gc_was_enabled:
+                finalize._program_ended = True
+                if pause_collector:
                     gc.enable()

@@ -109,9 +109,10 @@ class WeakMethod(_Base):
                     callback(self)
 
         self = _ref.__new__(cls, instance, on_part_death)
-        self._func_ref = _ref(function, on_part_death)
-        self._meth_type = type(meth)
-        self._alive = True
+        # The stdlib's WeakMethod keeps these three slots, which ours shares
+        # where it derives from it.
+        self._func_ref, self._meth_type, self._alive = (
+            _ref(function, on_part_death), type(meth), True)
         self_ref = _ref(self)
         return self
 
@@ -134,7 +135,7 @@ class WeakMethod(_Base):
     def __eq__(self, other):
         if not _is_weak_method(other):
             return NotImplemented
-        if not self._alive or not other._alive:
+        if not (self._alive and other._alive):
             return self is other
         return (_same_referent(self, other) and
                 self._func_ref == other._func_ref)
@@ -142,7 +143,7 @@ class WeakMethod(_Base):
     def __ne__(self, other):
         if not _is_weak_method(other):
             return NotImplemented
-        if not self._alive or not other._alive:
+        if not (self._alive and other._alive):
             return self is not other
         return (not _same_referent(self, other) or
                 self._func_ref != other._func_ref)

@@ -55,13 +55,27 @@ HAS_NATIVE_WEAKMETHOD = not PY2
 # positional-only, so keywords named obj, func or self reach the callback.
 NATIVE_FINALIZE_OBJ_FUNC_ARE_POSITIONAL_ONLY = sys.version_info >= (3, 9)
 
-# From CPython 3.10, argument errors name the class ("finalize.__init__()
-# missing ..."), as the newest does; PyPy words them its own way.
-NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS = CPYTHON and sys.version_info >= (3, 10)
+# From CPython 3.10 and PyPy 3.11, argument errors name the class
+# ("finalize.__init__() missing ..."), as the newest does; PyPy 3.9 words
+# them its own way.
+NATIVE_ARGUMENT_ERRORS_NAME_THE_CLASS = (
+    sys.version_info >= (3, 10) if CPYTHON else
+    PYPY and sys.version_info >= (3, 11))
 
 # WeakMethod.__eq__ returns NotImplemented for other types from 3.9
 # (bpo-37685); before, it answered False itself.
 NATIVE_WEAKMETHOD_EQ_DEFERS_TO_OTHER_TYPES = sys.version_info >= (3, 9)
+
+# From 3.9, `WeakSet[int]` and the others give a types.GenericAlias
+# (bpo-39481), and the weak dicts have | and |= (bpo-36144).
+NATIVE_CLASSES_ARE_GENERIC = sys.version_info >= (3, 9)
+NATIVE_WEAK_DICTS_HAVE_UNION = sys.version_info >= (3, 9)
+
+# Copying a weak dict while the collector kills its entries no longer
+# raises from 3.7.3 (bpo-35615); a callback for an entry already gone no
+# longer prints KeyError noise from 3.9.7 (bpo-44962).
+NATIVE_WEAK_DICT_COPIES_SURVIVE_DEATHS = sys.version_info >= (3, 7, 3)
+NATIVE_STALE_CALLBACKS_ARE_QUIET = sys.version_info >= (3, 9, 7)
 
 # CPython 3.14's weak containers iterate a snapshot (gh-89967, gh-123089),
 # with an exact len() and no pending-removal machinery. PyPy's weakref.py is
@@ -75,9 +89,19 @@ NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS = (CPYTHON and
                                               sys.version_info >= (3, 15))
 
 # Every CPython's copy.copy() of a WeakSet shares the underlying set with
-# the original (gh-74876, open), and none pickles a WeakSet.
-NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT = False
-NATIVE_WEAKSET_PICKLES = False
+# the original (gh-74876, open), and so does its copy.deepcopy(); neither
+# pickles a WeakSet. PyPy's deep copies are independent; Jython's WeakSet, a
+# Java set, copies and pickles as a set does.
+NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT = JYTHON
+NATIVE_WEAKSET_DEEPCOPIES_ARE_INDEPENDENT = PYPY or JYTHON
+NATIVE_WEAKSET_PICKLES = JYTHON
+
+# WeakSet.pop() on an empty set hides the set's own KeyError from 3.7,
+# shows its members in its repr from 3.8, and is registered as a MutableSet
+# from 3.9 (bpo-38761).
+NATIVE_WEAKSET_POP_HIDES_CONTEXT = sys.version_info >= (3, 7)
+NATIVE_WEAKSET_REPR_SHOWS_MEMBERS = sys.version_info >= (3, 8)
+NATIVE_WEAKSET_IS_A_MUTABLE_SET = sys.version_info >= (3, 9)
 
 # -- how the interpreter's references behave -----------------------------------
 
@@ -124,7 +148,8 @@ UNBOUND_METHODS_EXIST = PY2
 METHODS_RECORD_CLASS = PY2
 
 # CPython removes a dead WeakValueDictionary entry atomically in C
-# (bpo-28427); PyPy and Jython lack _weakref._remove_dead_weakref.
+# (bpo-28427); PyPy 3.9 and Jython lack _weakref._remove_dead_weakref
+# (PyPy 3.11 has one, and PyPy's atomic delitem_if_value_is serves both).
 HAS_REMOVE_DEAD_WEAKREF = CPYTHON
 
 # PyPy's __pypy__.delitem_if_value_is deletes an entry only while it still

@@ -7,8 +7,10 @@ import re
 
 import pytest
 
-DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
-    __file__))), "docs", "extras.md")
+# tests/extras/ -> the repository.
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+DOCS = os.path.join(REPOSITORY, "docs", "extras.md")
 
 
 def python_blocks():

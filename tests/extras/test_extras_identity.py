@@ -11,8 +11,8 @@ import pytest
 from backports.weakref.extras import (WeakIdentityKeyDictionary,
                                       WeakIdentityKeyValueDictionary,
                                       WeakIdentitySet)
-from support import JYTHON, PY2, collect_until
-from test_extras_support import run_in_threads
+from support import JYTHON, PY2, collect_until, run_threads
+
 
 if PY2:
     from collections import MutableMapping, MutableSet
@@ -262,7 +262,7 @@ def test_threads_share_a_dict_while_keys_die():
                 pass
             del key
 
-    run_in_threads(churn, range(4))
+    run_threads(churn, range(4))
     collect_until(lambda: len(d) == len(keepers))
     assert sorted(d[keeper] for keeper in keepers) == list(range(20))
 

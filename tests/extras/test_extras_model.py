@@ -1,15 +1,10 @@
-"""Model-based tests: random operations on an extras container and on a
-plain-Python model of it, compared after every step.
-
-Each machine's ``rule_*`` methods take one integer and use it to pick what
-to do. With hypothesis installed, ``hypothesis.stateful`` drives them (and
-shrinks a failure); everywhere (hypothesis or not: Jython has none) a seeded
-``random.Random`` drives them too, so every interpreter runs the same steps.
+"""Model-based tests of the extras' containers and cache: random operations
+on the real object and on a plain-Python model of it, compared after every
+step (tests/models.py drives them).
 """
 from __future__ import absolute_import
 
 import collections
-import random
 
 import pytest
 
@@ -19,19 +14,9 @@ from backports.weakref.extras import (OrderedWeakSet,
                                       WeakIdentitySet, WeakList,
                                       weak_lru_cache)
 from containers_impl import Obj
-from support import JYTHON, collect_until
+from models import (SEEDS, Machine, RuleBasedStateMachine, run_hypothesis,
+                    run_seeded)
 
-try:
-    from hypothesis import settings, strategies
-    from hypothesis.stateful import (RuleBasedStateMachine, invariant,
-                                     rule, run_state_machine_as_test)
-except ImportError:   # not installed, or too old for this interpreter
-    RuleBasedStateMachine = None
-
-CHOICES = 1000
-# Jython needs ~20 ms a collection and runs the whole suite in one process:
-# one seed there keeps the extras under half a minute.
-SEEDS = (1,) if JYTHON else (1, 2, 3)
 STEPS = 80
 
 
@@ -46,22 +31,6 @@ class Twin(object):
 
     def __ne__(self, other):
         return not self == other
-
-
-class Machine(object):
-    """Base of the machines: ``killed`` says a step dropped the model's
-    last reference to something, so ``check`` must let the collector run."""
-
-    killed = False
-
-    def settle(self, real_size, model_size):
-        if self.killed:
-            self.killed = False
-            collect_until(lambda: real_size() == model_size())
-        assert real_size() == model_size()
-
-    def pick(self, sequence, choice):
-        return choice % len(sequence)
 
 
 class IdentityDictMachine(Machine):
@@ -385,47 +354,11 @@ MACHINES = [IdentityDictMachine, IdentityKeyValueMachine, IdentitySetMachine,
             OrderedWeakSetMachine, WeakListMachine, CacheMachine]
 
 
-def rule_names(machine_class):
-    return sorted(name for name in dir(machine_class)
-                  if name.startswith("rule_"))
-
-
-def run_seeded(machine_class, seed, steps=STEPS):
-    rng = random.Random(seed)
-    machine = machine_class()
-    names = rule_names(machine_class)
-    for _ in range(steps):
-        getattr(machine, rng.choice(names))(rng.randrange(CHOICES))
-        machine.check()
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("machine_class", MACHINES,
                          ids=[cls.__name__ for cls in MACHINES])
 def test_seeded_random_steps(machine_class, seed):
-    run_seeded(machine_class, seed)
-
-
-def as_hypothesis_machine(machine_class):
-    """The same rules as a hypothesis.stateful machine."""
-    body = {}
-    for name in rule_names(machine_class):
-        def apply(self, choice, _name=name):
-            getattr(self.machine, _name)(choice)
-        apply.__name__ = name
-        body[name] = rule(choice=strategies.integers(0, CHOICES - 1))(apply)
-
-    def __init__(self):
-        RuleBasedStateMachine.__init__(self)
-        self.machine = machine_class()
-
-    def check(self):
-        self.machine.check()
-
-    body["__init__"] = __init__
-    body["check"] = invariant()(check)
-    return type(machine_class.__name__ + "Hypothesis",
-                (RuleBasedStateMachine,), body)
+    run_seeded(machine_class, seed, STEPS)
 
 
 @pytest.mark.skipif(RuleBasedStateMachine is None,
@@ -433,7 +366,4 @@ def as_hypothesis_machine(machine_class):
 @pytest.mark.parametrize("machine_class", MACHINES,
                          ids=[cls.__name__ for cls in MACHINES])
 def test_hypothesis_stateful(machine_class):
-    run_state_machine_as_test(
-        as_hypothesis_machine(machine_class),
-        settings=settings(max_examples=25, stateful_step_count=40,
-                          deadline=None))
+    run_hypothesis(machine_class, 25, 40)

@@ -8,8 +8,8 @@ import pytest
 
 from backports.weakref.extras import OrderedWeakSet, WeakList
 from containers_impl import Obj
-from support import PY2, collect_until
-from test_extras_support import run_in_threads
+from support import PY2, collect_until, run_threads
+
 
 if PY2:
     from collections import MutableSequence, MutableSet
@@ -199,7 +199,7 @@ def test_threads_share_a_weak_list(objs):
                 pass
             wl.sort()
 
-    run_in_threads(churn, range(4))
+    run_threads(churn, range(4))
     collect_until(lambda: len(wl) == 10)
     assert values(wl) == list(range(10))
 
@@ -224,6 +224,6 @@ def test_threads_share_an_ordered_set(objs):
             list(s)
             s.discard(temporary)
 
-    run_in_threads(churn, range(4))
+    run_threads(churn, range(4))
     collect_until(lambda: len(s) == 10)
     assert values(s) == list(range(10))

@@ -5,8 +5,8 @@ from __future__ import absolute_import
 import pytest
 
 from backports.weakref.extras import CacheInfo, weak_lru_cache
-from support import JYTHON, collect_until
-from test_extras_support import run_in_threads
+from support import JYTHON, collect_until, run_threads
+
 
 # Jython's id() is never reused: a few rounds prove the rest there.
 ROUNDS = 3 if JYTHON else 20
@@ -185,7 +185,7 @@ def test_threads_share_the_cache():
             del temporary
             Counter.scaled.cache_info()
 
-    run_in_threads(churn, keepers)
+    run_threads(churn, keepers)
     info = Counter.scaled.cache_info()
     assert info.hits + info.misses == 4 * 300 * 2
     assert info.currsize <= 4

@@ -10,8 +10,7 @@ import weakref
 import pytest
 
 from backports.weakref.extras import WeakCallable, weak_callable
-from support import collect_until
-from test_extras_support import run_in_threads
+from support import collect_until, run_threads
 
 
 class Target(object):
@@ -231,7 +230,7 @@ def test_threads_report_one_death_each():
             del target
             del argument
 
-    run_in_threads(churn, range(4))
+    run_threads(churn, range(4))
     collect_until(lambda: len(deaths) >= len(kept))
     assert len(deaths) == len(kept) == 800
     assert set(map(id, deaths)) == set(map(id, kept))
