@@ -547,3 +547,14 @@ def test_public_names_are_the_newests(kind):
                  "__class_getitem__" if sys.version_info >= (3, 7) else
                  "__iter__"):
         assert hasattr(cls, name), name
+
+
+@pytest.mark.parametrize("kind", DICTS)
+def test_an_entry_whose_object_only_the_argument_held_goes_with_it(kind):
+    # A generator's pairs are the only holders of each Obj: once update()
+    # drops a pair, each dies, and its entry must go with it, not
+    # stay behind dead and counted by len().
+    d = getattr(weakref, kind)()
+    d.update(entry(kind, Obj(n)) for n in range(3))
+    collect_until(lambda: len(d) == 0)
+    assert list(d.items()) == [] and len(d.data) == 0

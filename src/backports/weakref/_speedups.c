@@ -1143,11 +1143,14 @@ value_dict_copy_into(PyObject *self, PyObject *new)
         alive = call_ref(wr, &referent);
         Py_DECREF(wr);
         if (alive > 0) {
+            /* referent stays held until its ref is stored: dying in
+             * between, it would leave a dead entry that no callback
+             * removes. */
             PyObject *copied = new_keyed_ref(referent, remove, key);
-            Py_DECREF(referent);
             if (copied == NULL || data_set(new_data, key, copied) < 0)
                 alive = -1;
             Py_XDECREF(copied);
+            Py_DECREF(referent);
         }
         Py_DECREF(key);
         if (alive < 0) {
@@ -1194,15 +1197,18 @@ store_pairs(PyObject *self, PyObject *other, make_entry_function make_entry)
         Py_DECREF(item);
         if (error)
             break;
+        /* The pair's objects stay held until their entry is stored: one
+         * that only the pair kept alive dies after, its callback then
+         * removing the entry, as the twin's does. */
         error = make_entry(key, value, remove, data, &entry_key,
                            &entry) < 0;
+        if (!error) {
+            error = data_set(data, entry_key, entry) < 0;
+            Py_DECREF(entry_key);
+            Py_DECREF(entry);
+        }
         Py_DECREF(key);
         Py_DECREF(value);
-        if (error)
-            break;
-        error = data_set(data, entry_key, entry) < 0;
-        Py_DECREF(entry_key);
-        Py_DECREF(entry);
     }
     if (!error && pairs != NULL && PyErr_Occurred())
         error = 1;
@@ -1284,48 +1290,17 @@ key_dict_init_entries(PyObject *self, PyObject *unused)
     return init_entries(self, REMOVES_KEYS, PyDict_New());
 }
 
-/* A ref to *key* that already exists, for a lookup (NULL if none): any
- * live weakref.ref to the key finds the same
- * entry (refs compare and hash by referent), so where one made by a
- * compiled container (its callback a Remover) or the key's plain ref
- * (no callback, what ref(key) itself would return) is already in the
- * key's list of weak references, that one is used: no ref to allocate,
- * link, unlink and free, and no hash to compute (its own is cached).
- * Refs of other kinds, and other owners', are left alone: hashing one
- * would cache a hash it may not have had. The list is the interpreter's
- * own (tp_weaklistoffset, the refs' wr_next), read under the GIL; type
- * objects keep theirs elsewhere from 3.12, and free-threaded builds lock
- * it: there lookup_key makes a LookupKey instead. */
-#ifndef Py_GIL_DISABLED
-static PyObject *
-existing_ref(PyObject *key)
-{
-    Py_ssize_t offset = Py_TYPE(key)->tp_weaklistoffset;
-    if (offset != 0 && !PyType_Check(key)) {
-        PyWeakReference *wr = *(PyWeakReference **)((char *)key + offset);
-        int steps;
-        for (steps = 0; wr != NULL && steps < 4; steps++) {
-            if (PyWeakref_CheckRefExact((PyObject *)wr)
-                    && wr->wr_object == key
-                    && (wr->wr_callback == NULL
-                        || Py_TYPE(wr->wr_callback) == &Remover_Type))
-                return Py_NewRef((PyObject *)wr);
-            wr = wr->wr_next;
-        }
-    }
-    return NULL;
-}
-#endif
-
 /* What a lookup in a dict or set of refs needs of ref(key), without a ref:
  * the key's hash, and equality with each ref met, as ref's own == has it
- * (the stored ref's referent == key; a dead ref equals nothing but
- * itself). Made where no ref to reuse is at hand (always, on free-threaded
- * builds): a plain allocation, with no list of weak references to lock,
- * link and unlink. Only exact dicts and sets see it, whose entries are our
- * refs: it reaches no Python code (unless someone stored a ref subclass
- * with an __eq__ of its own in data), nor an error message (those get a
- * ref, as the twin's). */
+ * (the stored ref's referent == key, so the key's __eq__ runs exactly as
+ * often as with the twin's new ref; a dead ref equals nothing but itself).
+ * A plain allocation, with no list of weak references to lock, link and
+ * unlink. Only exact dicts and sets see it, whose entries are our refs: it
+ * reaches no Python code (unless someone stored a ref subclass with an
+ * __eq__ of its own in data), nor an error message (those get a ref, as
+ * the twin's). A ref that already exists is never used in its place: the
+ * dict would find it by identity and skip the __eq__ that CPython's own
+ * test_weak_keyed_cascading_deletes counts. */
 typedef struct {
     PyObject_HEAD
     PyObject *key;
@@ -1374,18 +1349,12 @@ static PyTypeObject LookupKey_Type = {
     lookup_key_dealloc,                     /* tp_dealloc */
 };
 
-/* What to look *key* up with in *data*: a ref to it that exists (see
- * existing_ref), else, for an exact dict or set, a LookupKey, else a new
- * ref. NULL with TypeError where the key cannot be weakly referenced. */
+/* What to look *key* up with in *data*: for an exact dict or set, a
+ * LookupKey, else a new ref. NULL with TypeError where the key cannot be weakly referenced. */
 static PyObject *
 lookup_key(PyObject *key, PyObject *data)
 {
     LookupKey *probe;
-#ifndef Py_GIL_DISABLED
-    PyObject *found = existing_ref(key);
-    if (found != NULL)
-        return found;
-#endif
     if (!PyType_SUPPORTS_WEAKREFS(Py_TYPE(key))
             || !(PyDict_CheckExact(data) || PyAnySet_CheckExact(data)))
         return PyWeakref_NewRef(key, NULL);   /* or ref()'s own TypeError */
@@ -1414,44 +1383,6 @@ key_error_for(PyObject *looked_up, PyObject *key)
     }
 }
 
-/* ref(key, remove) to store into *data*, a dict or set: where the key is
- * there already, under a ref of this container's own (its callback
- * *remove*), that ref. The twin's new ref would find the entry and be
- * dropped at once (a dict keeps its first key, a set its first member);
- * the entry ends the same, with no ref made and freed. Read as in
- * existing_ref. */
-static PyObject *
-store_ref(PyObject *key, PyObject *remove, PyObject *data)
-{
-#ifndef Py_GIL_DISABLED
-    Py_ssize_t offset = Py_TYPE(key)->tp_weaklistoffset;
-    if (offset != 0 && !PyType_Check(key) && remove != Py_None
-            && (PyDict_CheckExact(data) || PySet_CheckExact(data))) {
-        PyWeakReference *wr = *(PyWeakReference **)((char *)key + offset);
-        int steps;
-        for (steps = 0; wr != NULL && steps < 4; steps++) {
-            if (wr->wr_callback == remove
-                    && PyWeakref_CheckRefExact((PyObject *)wr)
-                    && wr->wr_object == key) {
-                PyObject *found = (PyObject *)wr;
-                int present = PyDict_CheckExact(data)
-                    ? PyDict_Contains(data, found)
-                    : PySet_Contains(data, found);
-                if (present < 0)
-                    return NULL;
-                if (present)
-                    return Py_NewRef(found);
-                break;
-            }
-            wr = wr->wr_next;
-        }
-    }
-#else
-    (void)data;
-#endif
-    return PyWeakref_NewRef(key, remove);
-}
-
 /* data and ref(key) (the twin reads data first, then makes the ref; with
  * the container's _remove as callback when *with_callback*). 0 or -1. */
 static int
@@ -1470,7 +1401,7 @@ data_and_key_ref(PyObject *self, PyObject *key, int with_callback,
             return -1;
         }
     }
-    *wr = with_callback ? store_ref(key, remove, *data)
+    *wr = with_callback ? PyWeakref_NewRef(key, remove)
                         : lookup_key(key, *data);
     Py_XDECREF(remove);
     if (*wr == NULL) {
@@ -1694,11 +1625,13 @@ key_dict_copy_into(PyObject *self, PyObject *new)
         alive = call_ref(wr, &key);
         Py_DECREF(wr);
         if (alive > 0) {
+            /* key stays held until its ref is stored: were it to die in
+             * between, the ref's callback would meet a ref with no hash. */
             PyObject *copied = PyWeakref_NewRef(key, remove);
-            Py_DECREF(key);
             if (copied == NULL || data_set(new_data, copied, value) < 0)
                 alive = -1;
             Py_XDECREF(copied);
+            Py_DECREF(key);
         }
         Py_DECREF(value);
         if (alive < 0) {
@@ -1723,7 +1656,8 @@ static int
 make_key_entry(PyObject *key, PyObject *value, PyObject *remove,
                PyObject *data, PyObject **entry_key, PyObject **entry)
 {
-    *entry_key = store_ref(key, remove, data);
+    (void)data;
+    *entry_key = PyWeakref_NewRef(key, remove);
     if (*entry_key == NULL)
         return -1;
     *entry = Py_NewRef(value);
@@ -1882,14 +1816,14 @@ add_refs(PyObject *data, PyObject *remove, PyObject *elements,
                 continue;
             }
         }
-        /* A copy starts empty: no entry of its own to find. */
-        wr = elements_are_refs ? PyWeakref_NewRef(member, remove)
-                               : store_ref(member, remove, data);
-        Py_DECREF(member);
+        wr = PyWeakref_NewRef(member, remove);
         if (wr == NULL) {
+            Py_DECREF(member);
             error = 1;
             break;
         }
+        /* member stays held until its ref is in the set (as in the copy of
+         * a key dict above). */
         if (add == NULL)
             error = PySet_Add(data, wr) < 0;
         else {
@@ -1898,6 +1832,7 @@ add_refs(PyObject *data, PyObject *remove, PyObject *elements,
             Py_XDECREF(result);
         }
         Py_DECREF(wr);
+        Py_DECREF(member);
     }
     if (!error && PyErr_Occurred())
         error = 1;
