@@ -1,7 +1,11 @@
 import io
+import os
+import platform
 import re
+import sys
 
-from setuptools import setup
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 
 def read(path):
@@ -20,4 +24,49 @@ description = (
     "CPython %s.%s's weakref module (finalize, WeakMethod, weak containers) "
     "for Python 2.7, 3.6+, PyPy and Jython" % newest.groups())
 
-setup(version=version, description=description)
+# The compiled core (src/backports/weakref/_speedups.c) is built for CPython
+# only, and not when BACKPORTS_WEAKREF_NO_EXTENSIONS is set (to anything but
+# "" or "0"): that is how the universal py2.py3 wheel is built. Its pure-Python
+# twin is always installed, and used wherever the extension is absent.
+NO_EXTENSIONS = os.environ.get("BACKPORTS_WEAKREF_NO_EXTENSIONS", "") not in (
+    "", "0")
+WANT_EXTENSION = (platform.python_implementation() == "CPython"
+                  and not NO_EXTENSIONS)
+
+
+class optional_build_ext(build_ext):
+    """build_ext that, when the compiler is missing or fails, says so and
+    goes on: the package then runs on its pure-Python twin (as markupsafe's
+    and multidict's setup.py do). The universal wheel is for that too."""
+
+    def run(self):
+        try:
+            build_ext.run(self)
+        except Exception as error:  # no compiler: distutils' errors vary
+            self._skipped(error)
+
+    def build_extension(self, ext):
+        try:
+            build_ext.build_extension(self, ext)
+        except Exception as error:  # a failed compile: same remedy
+            self._skipped(error)
+
+    def _skipped(self, error):
+        sys.stderr.write(
+            "backports.weakref: the compiled core was not built (%s: %s); "
+            "the pure-Python twin is installed, and used, instead.\n"
+            % (type(error).__name__, error))
+
+
+# With no extension the wheel is pure, and setup.cfg's python_tag makes it the
+# universal py2.py3 one; with it, bdist_wheel ignores that tag and names the
+# wheel for the interpreter and platform (cp313-cp313-linux_x86_64).
+ext_modules = []
+if WANT_EXTENSION:
+    ext_modules.append(Extension(
+        "backports.weakref._speedups",
+        sources=["src/backports/weakref/_speedups.c"],
+        depends=["src/backports/weakref/_speedups_compat.h"]))
+
+setup(version=version, description=description, ext_modules=ext_modules,
+      cmdclass={"build_ext": optional_build_ext})

@@ -17,7 +17,7 @@ import sys
 import weakref as stdlib
 
 from backports import weakref as ours
-from backports.weakref import _dicts, _entries
+from backports.weakref import _entries, _pure
 
 import run
 
@@ -47,7 +47,7 @@ def _filled(n, group):
     return dict(objs=objs, c=ours_container, s=make(stdlib, n, objs)[0],
                 data=ours_container.data, items=ITEMS,
                 ref=stdlib.ref if group == "wvd" else _entries.key_ref,
-                KeyedRef=_dicts.KeyedRef, new_ref=_dicts._new_ref,
+                KeyedRef=_pure.KeyedRef, new_ref=_pure._new_ref,
                 callback=run.callback, plain=dict((o, o.i) for o in objs))
 
 

@@ -2,11 +2,17 @@
 dict/set doing the same job (strong references: the limit).
 
     PYTHONPATH=src python benchmarks/run.py [--quick] [--only TEXT,...]
-                                            [--markdown FILE] [--json FILE]
+                              [--ungated] [--markdown FILE] [--json FILE]
 
 Runs on CPython 2.7 and 3.6+ (free-threaded builds too), PyPy and Jython
-(JYTHONPATH=src there). Every case is timed for the three implementations in
-one process, interleaved (the order rotates each round), and the table shows
+(JYTHONPATH=src there). *ours* is backports.weakref as imported, on its
+compiled core where that is active; *pure* is a second copy of it loaded
+with BACKPORTS_WEAKREF_NO_EXTENSIONS=1, on the pure-Python twin (left out
+where ours is the twin already). ``--ungated`` times our classes even where
+the gate table makes a name the interpreter's own (CPython 3.14+), to see
+what the compiled core would give there. Every case is timed for each
+implementation in one process, interleaved (the order rotates each round),
+and the table shows
 medians over the rounds in nanoseconds per operation (per entry for
 iteration, copy and set operations). Each case is timed twice: in the main
 thread, which made the containers and their objects, and in a worker thread,
@@ -34,6 +40,7 @@ from functools import partial
 import weakref as stdlib
 
 from backports import weakref as ours
+from backports.weakref import _core
 
 PYPY = "__pypy__" in sys.builtin_module_names
 JYTHON = sys.platform.startswith("java")
@@ -65,7 +72,7 @@ else:
 # "again": a second, separately loaded copy of the stdlib's own modules,
 # timed against the stdlib as a control. Same code, other classes (and, on
 # PyPy, other JIT traces): its ratio is the noise floor of ours/stdlib.
-IMPLS = ("ours", "stdlib", "limit", "again")
+IMPLS = ("ours", "pure", "stdlib", "limit", "again")
 # Where each case runs: the thread that built its container, then another.
 THREADS = ("main", "worker")
 N = 1000          # entries per container in the per-operation cases
@@ -313,6 +320,59 @@ def _load_copy(module, name):
     return copy
 
 
+def _load_package(name, directory):
+    """The package in *directory* loaded once more, as *name*, with its
+    submodules (a separate copy of every class)."""
+    init = os.path.join(directory, "__init__.py")
+    if sys.version_info[0] == 2:
+        import imp
+        return imp.load_module(name, None, directory,
+                               ("", "", imp.PKG_DIRECTORY))
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        name, init, submodule_search_locations=[directory])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Ungated(object):
+    """A weakref module whose containers are our classes, whatever the gate
+    table says (``--ungated``), taken from *package*."""
+
+    def __init__(self, package):
+        import importlib
+        self.__dict__.update(vars(package))
+        for module, names in (("_dicts", ("WeakValueDictionary",
+                                          "WeakKeyDictionary")),
+                              ("_weakset", ("WeakSet",))):
+            loaded = importlib.import_module(package.__name__ + "." + module)
+            for name in names:
+                setattr(self, name, getattr(loaded, name))
+
+
+def pure_twin():
+    """backports.weakref once more, its containers on the pure-Python twin;
+    None where ours runs on the twin already."""
+    if _core.IMPLEMENTATION == "pure":
+        return None
+    variable = _core.NO_EXTENSIONS_VARIABLE
+    saved = os.environ.get(variable)
+    os.environ[variable] = "1"
+    try:
+        twin = _load_package("_benchmark_backports_weakref_pure",
+                             os.path.dirname(os.path.abspath(ours.__file__)))
+    finally:
+        if saved is None:
+            del os.environ[variable]
+        else:
+            os.environ[variable] = saved
+    core = sys.modules[twin.__name__ + "._core"]
+    assert core.IMPLEMENTATION == "pure", core.REASON
+    return twin
+
+
 def stdlib_again():
     """The stdlib's weak containers, finalize and WeakMethod once more, from
     separately loaded copies of weakref.py and _weakrefset.py."""
@@ -401,17 +461,21 @@ def median(values):
     return (values[middle - 1] + values[middle]) / 2
 
 
-def time_cases(cases, rounds, target):
+def time_cases(cases, rounds, target, ungated=False):
     """{(thread, case index, impl): [ns per operation, one per round]},
     interleaved. Every container and its objects are made in the main
     thread; the worker thread only runs the timed loops."""
-    modules = {"ours": ours, "stdlib": stdlib, "limit": None,
-               "again": stdlib_again()}
+    twin = pure_twin()
+    modules = {"ours": _Ungated(ours) if ungated else ours,
+               "pure": _Ungated(twin) if ungated and twin else twin,
+               "stdlib": stdlib, "limit": None, "again": stdlib_again()}
     worker = Worker()
     runners, loops, samples = {}, {}, {}
     for index, spec in enumerate(cases):
         for impl in IMPLS:
             module = modules[impl]
+            if impl == "pure" and module is None:
+                continue
             if module is not None and not _available(module, spec["needs"]):
                 continue
             run = spec["builder"](module, spec["size"])
@@ -595,9 +659,10 @@ def selected(only):
                    for text in only)]
 
 
-def measure(quick, only=None):
+def measure(quick, only=None, ungated=False):
     """Everything the report shows; with *only* (a list of texts), just the
-    per-operation cases that match, for quick comparisons."""
+    per-operation cases that match, for quick comparisons; with *ungated*,
+    our classes where the gate table would give the stdlib's."""
     rounds = 5 if quick else 15
     target = 0.004 if quick else 0.015
     if JYTHON:
@@ -605,16 +670,18 @@ def measure(quick, only=None):
         # clock ticks in milliseconds: fewer, longer samples.
         rounds, target = max(3, rounds // 3), 0.05
     cases = selected(only)
-    samples = time_cases(cases, rounds, target)
+    samples = time_cases(cases, rounds, target, ungated)
     rows = []
     for index, spec in enumerate(cases):
         row = dict(group=spec["group"], name=spec["name"], per=spec["per"],
-                   note=origin(spec["needs"]) if spec["needs"] else None)
+                   note=None if ungated else origin(spec["needs"] or
+                                                    spec["group"]))
         for thread in THREADS:
             row[_TIMES[thread]] = _times(samples, thread, index)
         rows.append(row)
     result = dict(interpreter=interpreter_name(), rounds=rounds, rows=rows,
-                  clock=CLOCK, quick=quick)
+                  clock=CLOCK, quick=quick, core=_core.describe(),
+                  ungated=ungated)
     if only:
         return result
     sizes = [10 ** 3, 10 ** 4, 10 ** 5] if quick else \
@@ -640,11 +707,13 @@ def _times(samples, thread, index):
         if (thread, index, impl) in samples:
             values = samples[thread, index, impl]
             times[impl] = median(values)
+            # (Jython's clock ticks in milliseconds: a median can be 0.)
             times[impl + "_spread"] = (max(values) - min(values)) / \
-                median(values)
+                (median(values) or float("nan"))
     # Ratios are medians of each round's ratio: the two timings of a round
     # ran side by side, under the same load.
     for top, bottom in (("ours", "stdlib"), ("ours", "limit"),
+                        ("pure", "stdlib"), ("pure", "limit"),
                         ("again", "stdlib")):
         if (thread, index, top) in samples and \
                 (thread, index, bottom) in samples:
@@ -677,11 +746,13 @@ def _compared_rows(result, thread="main"):
             yield row, times
 
 
-def summary(result, thread="main"):
-    """(geometric mean of ours/stdlib, worst ratio and its operation), in
+def summary(result, thread="main", impl="ours"):
+    """(geometric mean of *impl*/stdlib, worst ratio and its operation), in
     *thread*."""
-    ratios = [(times["ours/stdlib"], "%s %s" % (row["group"], row["name"]))
-              for row, times in _compared_rows(result, thread)]
+    key = impl + "/stdlib"
+    ratios = [(times[key], "%s %s" % (row["group"], row["name"]))
+              for row, times in _compared_rows(result, thread)
+              if key in times and times[key] == times[key]]
     if not ratios:
         return None, None, None
     worst = max(ratios)
@@ -724,26 +795,47 @@ def _thread_table(result, thread):
     from before the worker thread was timed."""
     if not any(_TIMES[thread] in row for row in result["rows"]):
         return []
-    lines = [_THREAD_HEADINGS[thread], "",
-             "| container | operation | ours | stdlib | limit | "
-             "ours/stdlib | ours/limit | spread | control |",
-             "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
+    with_pure = any("pure" in row[_TIMES[thread]]
+                    for row in result["rows"] if _TIMES[thread] in row)
+    lines = [_THREAD_HEADINGS[thread], ""]
+    if with_pure:
+        lines += ["| container | operation | ours | pure | stdlib | limit | "
+                  "ours/stdlib | pure/stdlib | ours/limit | pure/limit | "
+                  "spread | control |",
+                  "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    else:
+        lines += ["| container | operation | ours | stdlib | limit | "
+                  "ours/stdlib | ours/limit | spread | control |",
+                  "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
     for row in result["rows"]:
         t = row[_TIMES[thread]]
         stdlib_cell = _ns(t.get("stdlib"))
         if row["note"]:
             stdlib_cell = "%s (%s)" % (stdlib_cell, row["note"]) \
                 if "stdlib" in t else row["note"]
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            row["group"], row["name"], _ns(t.get("ours")), stdlib_cell,
-            _ns(t.get("limit")), _fmt(t.get("ours/stdlib")),
-            _fmt(t.get("ours/limit")),
-            _fmt(t.get("ours_spread")), _fmt(t.get("again/stdlib"))))
+        cells = [row["group"], row["name"], _ns(t.get("ours"))]
+        if with_pure:
+            cells.append(_ns(t.get("pure")))
+        cells += [stdlib_cell, _ns(t.get("limit")),
+                  "**%s**" % _fmt(t.get("ours/stdlib"))
+                  if with_pure else _fmt(t.get("ours/stdlib"))]
+        if with_pure:
+            cells.append(_fmt(t.get("pure/stdlib")))
+        cells.append(_fmt(t.get("ours/limit")))
+        if with_pure:
+            cells.append(_fmt(t.get("pure/limit")))
+        cells += [_fmt(t.get("ours_spread")), _fmt(t.get("again/stdlib"))]
+        lines.append("| %s |" % " | ".join(cells))
     lines.append("")
     gmean, worst, worst_name = summary(result, thread)
     lines.append("Geometric mean of ours/stdlib: **%s**; highest: %s (%s). "
                  "Operations where ours is the stdlib's object are left out."
                  % (_fmt(gmean), _fmt(worst), worst_name))
+    if with_pure:
+        gmean, worst, worst_name = summary(result, thread, "pure")
+        lines.append("The pure-Python twin: geometric mean pure/stdlib %s; "
+                     "highest: %s (%s)." % (_fmt(gmean), _fmt(worst),
+                                            worst_name))
     control = control_summary(result, thread)
     if control[0] is not None:
         lines.append("The control over the same operations: geometric mean "
@@ -754,6 +846,12 @@ def _thread_table(result, thread):
 
 def markdown(result, heading="##"):
     lines = ["%s %s" % (heading, result["interpreter"]), ""]
+    if result.get("core"):
+        lines.append("*ours*: the containers' %s core, %s%s." % (
+            result["core"].split(" ", 1)[0], result["core"].split(": ", 1)[1],
+            "; timed against the stdlib even where the gate table gives the "
+            "stdlib's (`--ungated`)" if result.get("ungated") else ""))
+        lines.append("")
     lines.append("Medians of %d interleaved rounds of %s, ns per "
                  "operation (per "
                  "entry for iteration, items, set operations and copy). "
@@ -819,7 +917,7 @@ def main(argv):
     only = None
     if "--only" in argv:
         only = argv[argv.index("--only") + 1].split(",")
-    result = measure(quick, only)
+    result = measure(quick, only, "--ungated" in argv)
     text = markdown(result)
     print(text)
     if "--json" in argv:

@@ -215,11 +215,13 @@ def test_snapshots_taken_while_other_threads_mutate(kind):
     # loops raise "changed size during iteration" here.)
     container = getattr(containers_impl.weakref, kind)()
     objects = [Target() for _ in range(64)]
-    deadline = time.time() + SECONDS
     loops = [0] * THREADS
 
     def mutate(number):
         step = number
+        # Each thread runs for SECONDS from its own start: on a loaded
+        # machine a thread may start well after the others.
+        deadline = time.time() + SECONDS
         while time.time() < deadline:
             obj = objects[step % 64]
             gone = objects[(step * 7) % 64]
@@ -235,6 +237,7 @@ def test_snapshots_taken_while_other_threads_mutate(kind):
             step += 1
 
     def iterate(number):
+        deadline = time.time() + SECONDS
         while time.time() < deadline:
             if kind == "WeakSet":
                 members = list(container) + list(container.copy())
@@ -248,6 +251,6 @@ def test_snapshots_taken_while_other_threads_mutate(kind):
 
     run_threads(lambda number: (mutate if number % 2 else iterate)(number),
                 range(THREADS))
-    assert all(loops[number] for number in range(0, THREADS, 2))
+    assert all(loops[number] for number in range(0, THREADS, 2)), loops
     print("%s: %d snapshot loops beside %d mutating threads, %.1f s"
           % (kind, sum(loops), THREADS // 2, SECONDS))

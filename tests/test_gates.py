@@ -13,6 +13,7 @@ import pytest
 
 import backports.weakref
 from backports import weakref
+from backports.weakref import _core
 from backports.weakref._specification import NEWEST
 from support import JYTHON, PY2, PYPY, collect_until, run_python
 
@@ -158,7 +159,8 @@ def test_command_lists_every_name_with_its_origin_and_reason():
     assert lines[0] == ("backports.weakref %s: the weakref module of "
                         "CPython %d.%d" % ((weakref.__version__,) + NEWEST))
     assert lines[1].startswith("on ")
-    rows = dict((line.split()[0], line.split()[1]) for line in lines[2:])
+    assert lines[2] == "containers' core: " + _core.describe()
+    rows = dict((line.split()[0], line.split()[1]) for line in lines[3:])
     assert sorted(rows) == sorted(PUBLIC + NATIVE_EXTRAS)
     for name in PUBLIC:
         assert rows[name] == weakref._origin(name)

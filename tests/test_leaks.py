@@ -7,11 +7,18 @@ Memory is CPython 3's count of allocated blocks (``sys.getallocatedblocks``:
 as exact as tracemalloc for "does it grow", without tracemalloc's threefold
 slow-down of 10**5 cycles); when it grows, tracemalloc names the lines that
 allocated. Elsewhere: the collector's object count, or on Jython (which has
-neither) the finalize registry.
+neither) the finalize registry. On a debug CPython (``--with-pydebug``:
+tools/build_313d.sh) the total reference count must stay flat too.
+
+Each cycle goes through every hot path of the compiled core (stores, the
+lookups, pop, setdefault, update, the three iterations, copy, the removal
+callback); BACKPORTS_WEAKREF_LEAK_CYCLES sets the number of cycles (the
+debug-build run of the matrix uses 10**6).
 """
 from __future__ import absolute_import
 
 import gc
+import os
 import sys
 import time
 
@@ -21,7 +28,8 @@ from containers_impl import Obj, weakref, weakrefable
 from support import JYTHON, PYPY, collect_until
 
 # 10**5 cycles on CPython; PyPy and Jython run their weakrefs far slower.
-CYCLES = 10 ** 4 if JYTHON else 2 * 10 ** 4 if PYPY else 10 ** 5
+CYCLES = int(os.environ.get("BACKPORTS_WEAKREF_LEAK_CYCLES") or
+             (10 ** 4 if JYTHON else 2 * 10 ** 4 if PYPY else 10 ** 5))
 WARM_UP = 1000
 # Flat: far less than one block or object per cycle (caches and free lists
 # of the interpreter account for a few hundred).
@@ -31,6 +39,8 @@ REFCOUNTING = not PYPY and not JYTHON
 # CPython 3.4+; PyPy has the function but it answers 0.
 ALLOCATED_BLOCKS = (getattr(sys, "getallocatedblocks", None)
                     if REFCOUNTING else None)
+# Debug builds of CPython only.
+TOTAL_REFCOUNT = getattr(sys, "gettotalrefcount", None)
 
 
 def ignore(*args, **kwargs):
@@ -45,33 +55,67 @@ class Target(object):
 def use_value_dictionary():
     container = weakref.WeakValueDictionary()
     value = Obj(1)
+    other = Obj(2)
     container["key"] = value
     assert container["key"] is value
+    assert "key" in container and "no" not in container
+    assert container.get("key") is value and container.get("no") is None
+    container.update({"other": other}, more=other)
+    assert container.setdefault("other", value) is other
+    assert container.pop("more") is other and container.pop("no", 1) == 1
+    try:
+        container["no"]
+    except KeyError:
+        pass
+    del container["other"]
+    list(container.values())
+    list(container.keys())
     next(iter(container.items()))     # an abandoned iterator
     container.copy()
-    del value                          # the entry dies: its callback runs
+    del value, other                   # the entry dies: its callback runs
     return container
 
 
 def use_key_dictionary():
     container = weakref.WeakKeyDictionary()
     key = Obj(1)
+    other = Obj(2)
     container[key] = 1
     assert container[key] == 1
+    assert key in container and 1 not in container
+    assert container.get(key) == 1 and container.get(other, 2) == 2
+    container.update({other: 2})
+    assert container.setdefault(other, 3) == 2
+    assert container.pop(other) == 2 and container.pop(other, 4) == 4
+    try:
+        container[other]
+    except KeyError:
+        pass
+    list(container.values())
+    list(container.keys())
     next(iter(container.items()))
     container.copy()
-    del key
+    del key, other
     return container
 
 
 def use_set():
     container = weakref.WeakSet()
     member = Obj(1)
+    other = Obj(2)
     container.add(member)
-    assert member in container
+    assert member in container and 1 not in container
+    container.update([other])
+    container.discard(other)
+    try:
+        container.remove(other)
+    except KeyError:
+        pass
+    len(container)
+    list(container)
     next(iter(container))
     container.copy()
-    del member
+    del member, other
     return container
 
 
@@ -136,6 +180,15 @@ def allocation_sites(use):
 def growth(use):
     """(growth after CYCLES cycles, unit)."""
     repeat(use, WARM_UP)
+    if TOTAL_REFCOUNT is not None:
+        gc.collect()
+        before, blocks = TOTAL_REFCOUNT(), ALLOCATED_BLOCKS()
+        repeat(use, CYCLES)
+        gc.collect()
+        refs = TOTAL_REFCOUNT() - before
+        if refs > MAX_GROWTH:
+            return refs, "references"
+        return ALLOCATED_BLOCKS() - blocks, "blocks (%+d references)" % refs
     if ALLOCATED_BLOCKS is not None:
         gc.collect()
         before = ALLOCATED_BLOCKS()
@@ -165,7 +218,7 @@ def growth(use):
 def test_memory_stays_flat(use, record_property):
     started = time.time()
     grown, unit = growth(use)
-    if grown > MAX_GROWTH and unit == "blocks":
+    if grown > MAX_GROWTH and unit.startswith("blocks"):
         raise AssertionError("%d blocks more after %d cycles; tracemalloc:\n%s"
                              % (grown, CYCLES, allocation_sites(use)))
     assert grown <= MAX_GROWTH, "%d %s more after %d cycles" % (grown, unit,

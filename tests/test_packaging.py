@@ -5,6 +5,8 @@ tools/matrix.py builds both once and hands them here with the other
 python whose own pip is to be used:
 
     BACKPORTS_WEAKREF_WHEEL       the built py2.py3-none-any wheel
+    BACKPORTS_WEAKREF_COMPILED_WHEEL  the wheel built for this CPython, with
+                                  the compiled core (optional)
     BACKPORTS_WEAKREF_SDIST       the built sdist
     BACKPORTS_WEAKREF_SIBLINGS    a folder of downloaded distributions
     BACKPORTS_WEAKREF_PIP_PYTHON  a python whose ``-m pip`` is the shipped one
@@ -39,6 +41,9 @@ import backports.weakref
 import support
 
 WHEEL = os.environ.get("BACKPORTS_WEAKREF_WHEEL")
+COMPILED_WHEEL = os.environ.get("BACKPORTS_WEAKREF_COMPILED_WHEEL")
+# Set by the matrix for the run that must use the compiled core.
+EXPECT_COMPILED = os.environ.get("BACKPORTS_WEAKREF_EXPECT_CORE") == "compiled"
 SDIST = os.environ.get("BACKPORTS_WEAKREF_SDIST")
 SIBLINGS = os.environ.get("BACKPORTS_WEAKREF_SIBLINGS")
 PIP_PYTHON = os.environ.get("BACKPORTS_WEAKREF_PIP_PYTHON")
@@ -446,6 +451,55 @@ def test_sdist_installs(installs):
     # package is missing beside them, as it is on pyenv's 3.6 and 2.7.
     assert len(dist_info_folders(folder, kinds="dist|egg")) == 1
     assert os.path.isfile(os.path.join(folder, "backports", "__init__.py"))
+
+
+def core_in(folder):
+    """The containers' core that backports.weakref installed in *folder*
+    runs on, asked of a child with nothing set to choose it."""
+    return run([sys.executable, "-s", "-c",
+                "from backports.weakref import _core; "
+                "print(_core.IMPLEMENTATION)"],
+               env={"PYTHONPATH": folder,
+                    "BACKPORTS_WEAKREF_NO_EXTENSIONS": ""}).strip()
+
+
+@needs_pip
+@pytest.mark.skipif(not EXPECT_COMPILED, reason="the compiled core is not "
+                    "expected here (BACKPORTS_WEAKREF_EXPECT_CORE)")
+def test_sdist_install_compiles_the_core(installs):
+    # pip builds the sdist here, with a compiler at hand: it compiles.
+    assert core_in(installs.target("sdist", SDIST)) == "compiled"
+
+
+needs_compiled_wheel = pytest.mark.skipif(
+    not COMPILED_WHEEL, reason="BACKPORTS_WEAKREF_COMPILED_WHEEL is not set")
+
+
+@needs_compiled_wheel
+def test_compiled_wheel_is_this_interpreters():
+    with zipfile.ZipFile(COMPILED_WHEEL) as wheel:
+        names = set(wheel.namelist())
+        wheel_file = [wheel.read(name).decode("utf-8") for name in names
+                      if name.endswith(".dist-info/WHEEL")][0]
+    tag = "cp%d%d" % sys.version_info[:2]
+    assert "-%s-" % tag in os.path.basename(COMPILED_WHEEL)
+    assert re.search(r"(?m)^Root-Is-Purelib: false$", wheel_file)
+    assert [name for name in names
+            if re.match(r"backports/weakref/_speedups\..*(so|pyd)$", name)]
+    # The twin is there too: BACKPORTS_WEAKREF_NO_EXTENSIONS switches to it.
+    assert "backports/weakref/_pure.py" in names
+    with zipfile.ZipFile(WHEEL) as universal:
+        python_files = set(name for name in universal.namelist()
+                           if ".dist-info/" not in name)
+    assert python_files <= names
+
+
+@needs_pip
+@needs_compiled_wheel
+def test_compiled_wheel_installs_and_runs_the_compiled_core(installs):
+    folder = installs.target("compiled-wheel", COMPILED_WHEEL)
+    check_imports([folder], {"backports.weakref": folder})
+    assert core_in(folder) == "compiled"
 
 
 @needs_pip

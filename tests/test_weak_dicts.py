@@ -537,10 +537,24 @@ NEWEST_PUBLIC = {
 @pytest.mark.parametrize("kind", DICTS)
 def test_public_names_are_the_newests(kind):
     cls = getattr(weakref, kind)
-    public = sorted(name for name in dir(cls) if not name.startswith("_"))
-    expected = NEWEST_PUBLIC[kind] + (PY2_ONLY[kind] if PY2 else [])
+    # On an instance, as users see them: the newest's keeps `data` in the
+    # instance __dict__, ours in a slot of the class.
+    public = sorted(name for name in dir(cls()) if not name.startswith("_"))
+    expected = NEWEST_PUBLIC[kind] + ["data"] + (PY2_ONLY[kind] if PY2
+                                                 else [])
     assert public == sorted(expected)
     for name in ("__copy__", "__deepcopy__", "__or__", "__ror__", "__ior__",
                  "__class_getitem__" if sys.version_info >= (3, 7) else
                  "__iter__"):
         assert hasattr(cls, name), name
+
+
+@pytest.mark.parametrize("kind", DICTS)
+def test_an_entry_whose_object_only_the_argument_held_goes_with_it(kind):
+    # A generator's pairs are the only holders of each Obj: once update()
+    # drops a pair, each dies, and its entry must go with it, not
+    # stay behind dead and counted by len().
+    d = getattr(weakref, kind)()
+    d.update(entry(kind, Obj(n)) for n in range(3))
+    collect_until(lambda: len(d) == 0)
+    assert list(d.items()) == [] and len(d.data) == 0

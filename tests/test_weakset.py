@@ -324,3 +324,12 @@ def test_copy_keeps_attributes_and_slots(objs, cls):
     assert deep.x == s.x and deep.x is not s.x
     assert deep.z == s.z and deep.z is not s.z
     assert not hasattr(deep, "y")
+
+
+def test_a_member_only_the_argument_held_goes_with_it():
+    # As test_weak_dicts' counterpart: once update() drops what the
+    # generator gave, each member dies and leaves the set, counted by len() no longer.
+    members = weakref.WeakSet()
+    members.update(Obj(n) for n in range(3))
+    collect_until(lambda: len(members) == 0)
+    assert list(members) == [] and len(members.data) == 0

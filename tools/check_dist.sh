@@ -3,10 +3,13 @@
 #
 #   bash tools/check_dist.sh
 #
-# `python -m build` (pinned, in a venv under build/check-dist/), then
-# `twine check --strict` on both, then: the wheel carries py.typed and the
-# stubs; the sdist carries the tests, the typed corpus and the docs. Exits
-# non-zero on any failure.
+# `python -m build` (pinned, in a venv under build/check-dist/): the sdist,
+# the universal py2.py3 wheel (BACKPORTS_WEAKREF_NO_EXTENSIONS=1: the pure
+# twin alone, for PyPy, Jython and machines without a compiler) and the
+# wheel for the building CPython (with the compiled core); then `twine check
+# --strict` on all, then: the wheels carry py.typed and the stubs, the
+# compiled one its extension too; the sdist carries the C source, the
+# tests, the typed corpus and the docs. Exits non-zero on any failure.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,8 +24,15 @@ started=$SECONDS
 tool_venv "$PYTHON" "$VENV" "${REQUIREMENTS[@]}"
 
 rm -rf "$WORK/dist"
-"$VENV/bin/python" -m build --outdir "$WORK/dist" . >"$WORK/build.log" 2>&1 ||
-    { tail -n 40 "$WORK/build.log"; exit 1; }
+# The sdist, and the compiled wheel built from it, as pip would; then the
+# universal wheel from the tree. (build/lib* may hold an in-place build's
+# leftovers, which a wheel would take in: never from there.)
+rm -rf build/lib build/lib.* build/temp.* build/bdist.*
+{
+    "$VENV/bin/python" -m build --outdir "$WORK/dist" . &&
+    BACKPORTS_WEAKREF_NO_EXTENSIONS=1 "$VENV/bin/python" -m build --wheel \
+        --outdir "$WORK/dist" .
+} >"$WORK/build.log" 2>&1 || { tail -n 40 "$WORK/build.log"; exit 1; }
 "$VENV/bin/python" -m twine check --strict "$WORK"/dist/*
 
 "$VENV/bin/python" - "$WORK"/dist/* <<'PY'
@@ -49,6 +59,8 @@ SDIST_MUST_HOLD = [
     "tests/typing/stubtest-allowlist.txt",
     "docs/conf.py", "docs/index.md", "docs/api.md", "docs/requirements.txt",
     "tools/check_types.sh", "tools/build_docs.sh",
+    "src/backports/weakref/_speedups.c",
+    "src/backports/weakref/_speedups_compat.h",
 ]
 
 # Every module, stub and marker of the source tree, so that no subpackage is
@@ -66,6 +78,12 @@ for path in sys.argv[1:]:
         with zipfile.ZipFile(path) as wheel:
             names = set(wheel.namelist())
         wanted = WHEEL_MUST_HOLD
+        compiled = [name for name in names if name.startswith(
+            "backports/weakref/_speedups.") and name.endswith((".so", ".pyd"))]
+        if path.endswith("-py2.py3-none-any.whl"):
+            problems += ["%s: holds %s" % (path, name) for name in compiled]
+        elif not compiled:
+            problems.append("%s: no compiled core" % path)
         stray = sorted(name for name in names if name.split("/")[0]
                        not in ("backports",) and ".dist-info/" not in name)
         problems += ["%s: should not hold %s" % (path, name) for name in stray]

@@ -114,16 +114,43 @@ CHROOTS = declared.chroots()
 
 @dataclass(frozen=True)
 class Variant:
-    name: str                       # "" while an interpreter has only one
+    name: str                       # "" for an interpreter's main run
     environ: Dict[str, str] = field(default_factory=dict)
+    tests: List[str] = field(default_factory=list)   # [] for all of tests/
+
+
+# What the pure-Python twin's run on CPython covers: every module that
+# exercises the containers' hot paths (the compiled core's other half),
+# CPython's own suites, the stress, leak and free-threading tests. The
+# rest (packaging, docs, finalize, WeakMethod, the extras) does not touch
+# the core, and runs once, in the main run.
+TWIN_TESTS = [
+    "tests/test_weak_dicts.py", "tests/test_weakset.py",
+    "tests/test_containers_fixes.py", "tests/test_containers_iteration.py",
+    "tests/test_model_containers.py", "tests/test_bad_input.py",
+    "tests/test_cpython_suite.py", "tests/test_stress_threads.py",
+    "tests/test_leaks.py", "tests/test_free_threading.py",
+    "tests/test_core.py",
+]
+
+EXPECT_CORE_VARIABLE = "BACKPORTS_WEAKREF_EXPECT_CORE"
+NO_EXTENSIONS_VARIABLE = "BACKPORTS_WEAKREF_NO_EXTENSIONS"
+
+
+def has_compiled_core(interpreter: Interpreter) -> bool:
+    return interpreter.implementation == "CPython"
 
 
 def variants(interpreter: Interpreter) -> List[Variant]:
-    """One run per interpreter today. When CPython gets a compiled core,
-    its interpreters get two here, the C one and the pure one
-    (``Variant("pure", {"BACKPORTS_WEAKREF_NO_EXTENSIONS": "1"})``), and
-    Dists.wheel_for() a wheel built for each of them."""
-    return [Variant("")]
+    """CPython: the compiled core (its own wheel), then the pure twin on
+    the same install (the variable switches); PyPy and Jython: the twin
+    alone (the universal wheel). Each run fails if the other core is
+    active (tests/test_core.py)."""
+    if not has_compiled_core(interpreter):
+        return [Variant("", {EXPECT_CORE_VARIABLE: "pure"})]
+    return [Variant("", {EXPECT_CORE_VARIABLE: "compiled"}),
+            Variant("pure", {EXPECT_CORE_VARIABLE: "pure",
+                             NO_EXTENSIONS_VARIABLE: "1"}, TWIN_TESTS)]
 
 
 # --- running commands into logs ---------------------------------------------------
@@ -146,7 +173,8 @@ def clean_environ() -> Dict[str, str]:
     active virtualenv."""
     env = dict(os.environ)
     for name in ("PYTHONPATH", "JYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV",
-                 "PYENV_VERSION"):
+                 "PYENV_VERSION", NO_EXTENSIONS_VARIABLE,
+                 EXPECT_CORE_VARIABLE):   # the variants set these
         env.pop(name, None)
     env["PYTHONDONTWRITEBYTECODE"] = "1"   # parallel runs share tests/
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
@@ -509,21 +537,18 @@ def ensure_tools() -> None:
 
 @dataclass(frozen=True)
 class Dists:
-    wheel: Path        # the universal py2.py3 wheel
+    wheel: Path        # the universal py2.py3 wheel: the pure twin alone
     sdist: Path
-
-    def wheel_for(self, interpreter: Interpreter) -> Path:
-        """The universal wheel for every interpreter while the package is
-        pure Python; with a compiled core, CPython's own."""
-        return self.wheel
 
 
 def build_dists() -> Dists:
-    """The wheel and sdist, once, from the working tree."""
+    """The universal wheel and the sdist, once, from the working tree (each
+    CPython's own wheel is built from the sdist in its job)."""
     shutil.rmtree(DIST, ignore_errors=True)
     with open_log("build") as log:
         run_logged(log, [tool("python"), "-m", "build", "--installer", "uv",
-                         "--outdir", DIST, ROOT])
+                         "--outdir", DIST, ROOT],
+                   environ={NO_EXTENSIONS_VARIABLE: "1"})
     wheels = sorted(DIST.glob("*.whl"))
     sdists = sorted(DIST.glob("*.tar.gz"))
     if len(wheels) != 1 or len(sdists) != 1:
@@ -622,9 +647,28 @@ def shipped_pip(job: Job, environment: Environment) -> Optional[str]:
     return None
 
 
+def compiled_wheel(job: Job, environment: Environment, sdist: Path) -> Path:
+    """This CPython's own wheel, compiled from the sdist as pip would, by
+    the interpreter itself: uv's build where uv made the environment, else
+    the environment's pip (2.7, which uv does not serve; the chroot's)."""
+    out = job.work_dir / "wheel"
+    if job.interpreter.environment == "uv":
+        job.run([tool("uv"), "build", "--wheel", "--python", job.base.python,
+                 "--out-dir", out, sdist])
+    else:
+        job.run(environment.command("-m", "pip", "wheel", "--quiet",
+                                    "--no-deps", "--wheel-dir", out, sdist))
+    wheels = sorted(out.glob("*.whl"))
+    if len(wheels) != 1 or wheels[0].name.endswith("-none-any.whl"):
+        raise StepFailed("expected one compiled wheel in %s, found %s"
+                         % (out, [wheel.name for wheel in wheels]))
+    return wheels[0]
+
+
 def make_environment(job: Job, provisioner: Provisioner,
-                     wheel: Path) -> Environment:
-    """A fresh environment holding the wheel and the test runner."""
+                     dists: Dists) -> Tuple[Environment, Path]:
+    """A fresh environment holding the package and the test runner: its
+    wheel (this CPython's own, else the universal one), which it returns."""
     interpreter = job.interpreter
     for folder in (job.env_dir, job.work_dir,
                    ENVS / (interpreter.name + "-shipped-pip")):
@@ -632,13 +676,16 @@ def make_environment(job: Job, provisioner: Provisioner,
     job.work_dir.mkdir(parents=True)
     maker = ENVIRONMENT_MAKERS[interpreter.environment]
     environment, install = maker(job, provisioner)
+    wheel = dists.wheel
+    if has_compiled_core(interpreter):
+        wheel = compiled_wheel(job, environment, dists.sdist)
     for name in interpreter.only_binary:
         install += ["--only-binary", name]
     job.run(install + [wheel] + interpreter.requirements)
     for requirement in interpreter.optional:
         job.run(install + [requirement], check=False)
     environment.pip_python = shipped_pip(job, environment)
-    return environment
+    return environment, wheel
 
 
 def sibling_folder(job: Job, environment: Environment) -> Path:
@@ -726,9 +773,10 @@ def parse_summary(output: str) -> Optional[Dict[str, int]]:
     return None
 
 
-def pytest_targets(extra: List[str]) -> List[str]:
+def pytest_targets(extra: List[str], tests: List[str]) -> List[str]:
     """Paths among pytest's extra arguments are the repository's: make them
-    absolute, since pytest runs elsewhere; tests/ when none is given."""
+    absolute, since pytest runs elsewhere; when none is given, the
+    variant's *tests*, or all of tests/."""
     args, has_path = [], False
     for arg in extra:
         candidate = ROOT / arg.split("::")[0]
@@ -737,7 +785,8 @@ def pytest_targets(extra: List[str]) -> List[str]:
             has_path = True
         else:
             args.append(arg)
-    return ([] if has_path else [str(ROOT / "tests")]) + args
+    default = [str(ROOT / test) for test in tests or ["tests"]]
+    return ([] if has_path else default) + args
 
 
 def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
@@ -749,7 +798,8 @@ def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
     command = environment.command(
         "-m", "pytest", "-p", "no:cacheprovider", "-ra",
         "--continue-on-collection-errors",
-        *job.interpreter.pytest_args, *pytest_targets(extra))
+        *job.interpreter.pytest_args,
+        *pytest_targets(extra, result.variant.tests))
     rc, out = job.run(command, check=False, cwd=job.work_dir, environ=environ)
     result.test_seconds = time.monotonic() - started
     result.test_cpu = cpu_seconds(job.log.name) - cpu_before
@@ -774,8 +824,7 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             result.log = Path(log.name)
         try:
             job.base = provisioner.locate(interpreter)
-            environment = make_environment(job, provisioner,
-                                           dists.wheel_for(interpreter))
+            environment, wheel = make_environment(job, provisioner, dists)
             _, out = job.run(environment.command("-c", CHECK_INSTALLED),
                              cwd=job.work_dir, environ=environment.environ)
             lines = out.strip().splitlines() or ["?"]
@@ -785,7 +834,9 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
                 raise StepFailed("imports the source tree, not the wheel")
             environ = dict(environment.environ)
             environ.update(interpreter.environ)
-            environ["BACKPORTS_WEAKREF_WHEEL"] = str(dists.wheel_for(interpreter))
+            environ["BACKPORTS_WEAKREF_WHEEL"] = str(dists.wheel)
+            if wheel != dists.wheel:
+                environ["BACKPORTS_WEAKREF_COMPILED_WHEEL"] = str(wheel)
             environ["BACKPORTS_WEAKREF_SDIST"] = str(dists.sdist)
             if environment.pip_python:
                 environ["BACKPORTS_WEAKREF_PIP_PYTHON"] = environment.pip_python
@@ -804,7 +855,8 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             for result in results:
                 result.setup_seconds, result.setup_cpu = setup_seconds, setup_cpu
                 run_pytest(job, environment,
-                           dict(environ, **result.variant.environ), extra, result)
+                           dict(environ, **result.variant.environ),
+                           extra, result)
                 if no_suites and not result.problem:
                     result.problem = "no %s: %s" % (SUITES_VARIABLE, no_suites)
                     result.log, result.log_offset = no_suites.log, 0

@@ -80,6 +80,14 @@ _GATES = {
 }
 
 
+# Where a weak dict is the interpreter's own (3.14+, 3.15+), it stays so,
+# although our compiled core would be faster there (docs/gates.md gives the
+# figures, measured with benchmarks/run.py --ungated): code that mixes
+# `import weakref` with us, or checks isinstance() against the stdlib's
+# class, then meets one class, which is the point of a drop-in.
+_KEPT_OVER_THE_COMPILED_CORE = ("WeakValueDictionary", "WeakKeyDictionary")
+
+
 def _native(name):
     """Whether the interpreter has its own *name* with every behaviour its
     gate asks for."""
@@ -143,7 +151,11 @@ def _reason(name):
     if not hasattr(_stdlib, name):
         return "the interpreter's weakref has no %s" % name
     if _native(name):
-        return "the interpreter's own has " + "; ".join(
+        reason = "the interpreter's own has " + "; ".join(
             behaviour for _, behaviour in gate)
+        if name in _KEPT_OVER_THE_COMPILED_CORE:
+            reason += (" (kept over our compiled core: one class with "
+                       "import weakref)")
+        return reason
     return "the interpreter's own lacks " + "; ".join(
         behaviour for present, behaviour in gate if not present)

@@ -1,8 +1,9 @@
 """``python -m backports.weakref``: what this interpreter gets, and a self-test.
 
 Without arguments it prints which CPython release's weakref is mirrored,
-the interpreter, and for each public name whether it is the interpreter's
-own object or ours, and why. ``--check`` also runs a quick self-test and
+the interpreter, which implementation of our containers' hot paths is
+active (the compiled core or its pure-Python twin) and why, and for each
+public name whether it is the interpreter's own object or ours, and why. ``--check`` also runs a quick self-test and
 exits non-zero on any failure (``python -O`` included: no check is an
 ``assert``).
 """
@@ -17,6 +18,7 @@ import sys
 import time
 
 import backports.weakref as bw
+from backports.weakref import _core
 from backports.weakref._specification import NEWEST
 
 _PUBLIC_NAMES = sorted(bw.__all__ + ["KeyedRef"], key=str.lower)
@@ -30,7 +32,8 @@ def describe():
     lines = ["backports.weakref %s: the weakref module of %s" % (
         bw.__version__, MIRRORED),
         "on %s %s (%s)" % (platform.python_implementation(),
-                           platform.python_version(), sys.executable)]
+                           platform.python_version(), sys.executable),
+        "containers' core: %s" % _core.describe()]
     width = max(len(name) for name in _PUBLIC_NAMES)
     for name in _PUBLIC_NAMES:
         lines.append("  %-*s  %-6s  %s" % (width, name, bw._origin(name),

@@ -6,23 +6,25 @@ raises and never skips a member that stays alive. Unlike CPython's,
 ``copy.copy()`` and ``copy.deepcopy()`` give a set of their own (gh-74876,
 still open upstream): the underlying set and its removal callback are not
 part of the copied state; and a WeakSet pickles, as its members.
+
+The hot paths (``add``, ``in``, ``len``, ``discard``, iteration, the loops
+of ``copy()`` and ``update()``) are in the base class that ``_core`` chose:
+the compiled core or its pure-Python twin (``_pure``); the set algebra,
+comparisons, copying and pickling here are the same for both.
 """
 from __future__ import absolute_import
-
-import weakref as _stdlib
 
 from . import _compat
 from ._arguments import split_self_and_one
 from ._compat.abcs import MutableSet as _MutableSet
 from ._compat.generics import subscriptable
 from ._copying import set_state, slot_names
+from ._core import WeakSetBase
 from ._entries import key_ref
-
-ref = _stdlib.ref
 
 
 @subscriptable
-class WeakSet(object):
+class WeakSet(WeakSetBase):
     """A set that holds its members through weak references: a member
     leaves the set when it is no longer referenced elsewhere."""
 
@@ -35,44 +37,21 @@ class WeakSet(object):
         else:
             self = args[0]
             data = args[1] if len(args) == 2 else None
-        self.data = set()
-
-        def _remove(item, selfref=ref(self)):
-            self = selfref()
-            if self is not None:
-                self.data.discard(item)
-
-        self._remove = _remove
+        self._init_entries()
         if data is not None:
             self.update(data)
 
-    def __iter__(self):
-        # The snapshot is a list: as fast to make as a set copy, and faster
-        # to iterate (no hash table to walk).
-        for itemref in list(self.data):
-            item = itemref()
-            if item is not None:
-                # Until resumed or closed, the generator holds `item`.
-                yield item
-
-    def __len__(self):
-        return len(self.data)
-
-    def __contains__(self, item):
-        try:
-            wr = key_ref(item)
-        except TypeError:
-            return False
-        return wr in self.data
-
     def __getstate__(self):
         # CPython also copies `data` and `_remove`, so a copy shares the
-        # original's underlying set (gh-74876): they are left out here.
+        # original's underlying set (gh-74876): they are left out here
+        # (the core's slots, or a subclass's own attributes of those names).
         state = dict(self.__dict__)
         state.pop("data", None)
         state.pop("_remove", None)
         slots = {}
         for name in slot_names(type(self)):
+            if name in ("data", "_remove"):
+                continue
             try:
                 slots[name] = getattr(self, name)
             except AttributeError:
@@ -96,9 +75,6 @@ class WeakSet(object):
             set_state(new, deepcopy(state, memo))
         return new
 
-    def add(self, item):
-        self.data.add(key_ref(item, self._remove))
-
     def clear(self):
         self.data.clear()
 
@@ -106,14 +82,8 @@ class WeakSet(object):
         if type(self) is not WeakSet:
             # As CPython: a subclass's constructor makes its copies.
             return self.__class__(self)
-        # The same copy made from the references themselves: no generator
-        # step and no method call per member.
         new = WeakSet()
-        add, remove = new.data.add, new._remove
-        for itemref in list(self.data):
-            item = itemref()
-            if item is not None:
-                add(key_ref(item, remove))
+        self._copy_into(new)
         return new
 
     def pop(self):
@@ -130,24 +100,6 @@ class WeakSet(object):
             item = itemref()
             if item is not None:
                 return item
-
-    def remove(self, item):
-        self.data.remove(key_ref(item))
-
-    def discard(self, item):
-        self.data.discard(key_ref(item))
-
-    def update(self, other):
-        if type(self).add != WeakSet.add:
-            # As CPython: a subclass's add() sees every element.
-            for element in other:
-                self.add(element)
-            return
-        # Otherwise add()'s one line inlined: copy(), union() and the
-        # constructor make no method call per member.
-        add, remove = self.data.add, self._remove
-        for element in other:
-            add(key_ref(element, remove))
 
     def __ior__(self, other):
         self.update(other)

@@ -180,3 +180,14 @@ DICTS_KEEP_INSERTION_ORDER = not PY2
 
 # os.fork() exists on POSIX CPython and PyPy; Jython's JVM cannot fork.
 CAN_FORK = hasattr(__import__("os"), "fork") and not JYTHON
+
+
+# -- for the shims ----------------------------------------------------------------
+
+def defined_attribute(cls, name):
+    """*name* as the nearest class in *cls*'s MRO defines it, unbound: a
+    method the public classes inherit from the core's base class."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    raise AttributeError(name)

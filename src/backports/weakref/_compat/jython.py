@@ -12,6 +12,8 @@ from __future__ import absolute_import
 import threading
 import weakref as _stdlib
 
+from . import defined_attribute
+
 ref = _stdlib.ref
 
 
@@ -117,7 +119,7 @@ def purge_first(cls, names):
         return purged
 
     for name in names:
-        setattr(cls, name, wrap(cls.__dict__[name]))
+        setattr(cls, name, wrap(defined_attribute(cls, name)))
 
 
 # -- refs shown and compared as CPython's -------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import absolute_import
 
 import types
 
+from . import defined_attribute
 from .abcs import Mapping
 
 
@@ -16,7 +17,7 @@ def give_mapping_methods(cls):
     """Give *cls*, whose ``items()``, ``keys()`` and ``values()`` are
     iterators in Python 3's way, Python 2's dict methods around them."""
     for name in ("items", "keys", "values"):
-        iterate = cls.__dict__[name]
+        iterate = defined_attribute(cls, name)
         setattr(cls, "iter" + name, iterate)
         setattr(cls, name, _listing(iterate))
     cls.has_key = _has_key

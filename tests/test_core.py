@@ -1,0 +1,155 @@
+"""The compiled core and its pure-Python twin: which one is active and why,
+that the environment variable switches, and that the two behave alike.
+
+The whole suite runs once per implementation (the matrix runs it a second
+time with BACKPORTS_WEAKREF_NO_EXTENSIONS=1); these tests check the switch
+itself, and compare the two side by side in child interpreters where both
+are installed. BACKPORTS_WEAKREF_EXPECT_CORE=compiled (or pure), which the
+matrix sets, makes a silent fallback fail here.
+"""
+from __future__ import absolute_import
+
+import os
+import sys
+
+import pytest
+
+import backports.weakref
+from backports.weakref import _compat, _core, _pure
+from support import run_python
+
+try:
+    from backports.weakref import _speedups
+except ImportError:
+    _speedups = None
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VARIABLE = _core.NO_EXTENSIONS_VARIABLE
+
+BASES = ["WeakValueDictionaryBase", "WeakKeyDictionaryBase", "WeakSetBase"]
+PUBLIC = {"WeakValueDictionaryBase": "WeakValueDictionary",
+          "WeakKeyDictionaryBase": "WeakKeyDictionary",
+          "WeakSetBase": "WeakSet"}
+
+needs_compiled = pytest.mark.skipif(
+    _speedups is None, reason="the compiled core is not built here")
+
+
+def child_implementation(value):
+    env = {VARIABLE: value} if value is not None else {}
+    if value is None:
+        env[VARIABLE] = ""
+    rc, out, err = run_python(
+        "from backports.weakref import _core; print(_core.IMPLEMENTATION); "
+        "print(_core.REASON)", env=env)
+    assert rc == 0, err
+    return out.splitlines()
+
+
+def test_the_active_implementation_and_its_reason():
+    assert _core.IMPLEMENTATION in ("compiled", "pure")
+    variable_set = os.environ.get(VARIABLE, "") not in ("", "0")
+    if not _compat.CPYTHON or variable_set or _speedups is None:
+        assert _core.IMPLEMENTATION == "pure"
+        assert _core.MODULE == "backports.weakref._pure"
+    else:
+        assert _core.IMPLEMENTATION == "compiled"
+        assert _core.MODULE == "backports.weakref._speedups"
+    if variable_set:
+        assert _core.REASON == VARIABLE + " is set"
+    assert _core.describe() == "%s (%s): %s" % (
+        _core.IMPLEMENTATION, _core.MODULE, _core.REASON)
+
+
+def test_the_implementation_the_matrix_expects():
+    expected = os.environ.get("BACKPORTS_WEAKREF_EXPECT_CORE")
+    if not expected:
+        pytest.skip("BACKPORTS_WEAKREF_EXPECT_CORE is not set")
+    assert _core.IMPLEMENTATION == expected, _core.REASON
+
+
+def test_the_public_classes_derive_from_the_active_bases():
+    for base in BASES:
+        public = getattr(backports.weakref, PUBLIC[base])
+        if public.__module__ != "backports.weakref":
+            continue    # the interpreter's own (3.14+)
+        assert getattr(_core, base) in public.__mro__
+
+
+def test_the_variable_switches_to_the_twin():
+    implementation, reason = child_implementation("1")
+    assert implementation == "pure"
+    if _compat.CPYTHON:
+        assert reason == VARIABLE + " is set"
+
+
+@needs_compiled
+def test_unset_or_zero_leaves_the_compiled_core_on():
+    assert child_implementation(None)[0] == "compiled"
+    assert child_implementation("0")[0] == "compiled"
+
+
+@needs_compiled
+@pytest.mark.parametrize("base", BASES)
+def test_the_twins_offer_the_same_methods(base):
+    # Their methods: what either defines and can call, but for __new__,
+    # which a C type always has (and Python's classes inherit).
+    def methods(cls):
+        return set(name for name, value in vars(cls).items()
+                   if callable(value) and name != "__new__")
+
+    assert methods(getattr(_pure, base)) == methods(getattr(_speedups, base))
+    assert len(methods(getattr(_pure, base))) >= 9
+
+
+@needs_compiled
+def test_an_older_compiled_core_is_not_used():
+    # An in-place build from another version of the source: the twin runs.
+    rc, out, err = run_python(
+        "import importlib, sys\n"
+        "from backports.weakref import _speedups\n"
+        "_speedups.CORE_API = -1\n"
+        "del sys.modules['backports.weakref._core']\n"
+        "core = importlib.import_module('backports.weakref._core')\n"
+        "print(core.IMPLEMENTATION + ' ' + core.REASON)\n",
+        env={VARIABLE: ""})
+    assert rc == 0, err
+    assert out.startswith("pure ") and "rebuild it" in out
+
+
+def twin_outcomes(value):
+    env = {VARIABLE: value}
+    rc, out, err = run_python(
+        "import sys; sys.path.insert(0, %r); import twin_cases; "
+        "twin_cases.main()" % HERE, env=env)
+    assert rc == 0, err
+    return out.splitlines()
+
+
+@needs_compiled
+def test_odd_calls_come_out_the_same_under_both():
+    compiled, pure = twin_outcomes(""), twin_outcomes("1")
+    assert len(compiled) == len(pure) > 90
+    differing = [(c, p) for c, p in zip(compiled, pure) if c != p]
+    assert differing == []
+
+
+@needs_compiled
+def test_a_compiled_iterator_is_no_generator_and_holds_no_item():
+    # Where the two differ by construction (documented in _speedups.c): a
+    # generator keeps the item it yielded last alive until resumed; the
+    # compiled iterator keeps only the snapshot of references. No other
+    # test may depend on either.
+    class Obj(object):
+        pass
+
+    members = [Obj(), Obj()]
+    container = backports.weakref.WeakSet(members)
+    if type(container).__mro__[1] is not _speedups.WeakSetBase:
+        pytest.skip("WeakSet is not ours here")
+    iterator = iter(container)
+    probe = backports.weakref.ref(next(iterator))
+    members.remove(probe())
+    assert probe() is None
+    assert len(list(iterator)) == 1
+    assert not hasattr(iterator, "send")

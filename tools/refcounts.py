@@ -1,0 +1,165 @@
+"""Reference-count leaks, test by test, on a debug CPython.
+
+    PYTHONPATH=src .matrix/cpython3.13d/bin/python3.13 tools/refcounts.py \\
+        [PYTEST ARGS...]
+
+Runs the container tests (or the tests named) under pytest, and after each
+test's own run calls it again, WARM_UP times to fill caches, then RUNS
+times, reading ``sys.gettotalrefcount()`` (a debug build's count of every
+reference the interpreter holds) around each of those: a test that leaks
+leaves the count higher after every run, as CPython's own ``regrtest -R``
+judges. A test that grows in each of those runs is run 40, then 400, then
+4,000 times more and measured again (some caches take thousands of calls to
+settle); growing still, it leaked. Prints each test's deltas, and exits 1 if any test leaked, else
+with pytest's own status.
+
+Tests driven by hypothesis are run once only (each run is a new search);
+tests that need a fresh process do their work in a child and are cheap to
+repeat; a test that fails when run again on the fixtures it used up
+(``del objs[:5]``) counts as run once. The compiled core is what is checked
+unless
+BACKPORTS_WEAKREF_NO_EXTENSIONS is set. tools/build_313d.sh builds the
+debug interpreter; tests/test_leaks.py covers long create/destroy runs
+(BACKPORTS_WEAKREF_LEAK_CYCLES=1000000).
+"""
+from __future__ import absolute_import, print_function
+
+import gc
+import os
+import sys
+
+import pytest
+
+WARM_UP = 2
+LONG_WARM_UPS = (40, 400, 4000)
+RUNS = 4
+# What a test may add per run and still count as flat: interned strings,
+# type caches and free lists settle within the warm-up, but a few counts
+# move with the order the collector frees things in.
+NOISE = 0
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.join(os.path.dirname(HERE), "tests")
+CONTAINER_TESTS = ["test_weak_dicts.py", "test_weakset.py",
+                   "test_containers_fixes.py", "test_containers_iteration.py",
+                   "test_bad_input.py", "test_free_threading.py",
+                   "test_core.py", "test_leaks.py"]
+
+
+def leaked(deltas):
+    return all(delta > NOISE for delta in deltas)
+
+
+def total():
+    gc.collect()
+    gc.collect()
+    return sys.gettotalrefcount()
+
+
+def _measure(run):
+    deltas = [0] * RUNS
+    for index in range(RUNS):
+        before = total()
+        run()
+        deltas[index] = total() - before
+    return deltas
+
+
+def _nothing():
+    pass
+
+
+# What measuring itself adds to the count (the int `before`, and so on):
+# measured around a function that does nothing, and taken off.
+_BASELINE = None
+
+
+def measure(run):
+    """The growth of the total reference count over each of RUNS runs."""
+    global _BASELINE
+    if _BASELINE is None:
+        _measure(_nothing)
+        _BASELINE = _measure(_nothing)
+    return [delta - base for delta, base in zip(_measure(run), _BASELINE)]
+
+
+class RefcountPlugin(object):
+    def __init__(self):
+        self.results = []
+        self.once = []
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        outcome = yield
+        if outcome.excinfo is not None:
+            return          # failed or skipped: nothing to repeat
+        function = getattr(item, "obj", None)
+        if getattr(function, "is_hypothesis_test", False):
+            self.results.append((item.nodeid, None))
+            return
+        properties = len(item.user_properties)
+
+        def run():
+            item.runtest()
+            # What record_property adds each run is the report's, not a leak.
+            del item.user_properties[properties:]
+
+        try:
+            for _ in range(WARM_UP):
+                run()
+            deltas = measure(run)
+            for more in LONG_WARM_UPS:
+                if not leaked(deltas):
+                    break
+                # Caches that fill a little per call settle after some
+                # hundreds or thousands of calls (the test of a C method's
+                # argument errors under pytest.raises grows by a few
+                # references per run for about 2,000 runs, then stays
+                # flat): a test still growing after all of these leaks.
+                for _ in range(more):
+                    run()
+                deltas = measure(run)
+        except Exception:  # e.g. it used up a fixture: it runs once only
+            self.once.append(item.nodeid)
+            return
+        self.results.append((item.nodeid, deltas))
+
+    def leaks(self):
+        return [(nodeid, deltas) for nodeid, deltas in self.results
+                if deltas and leaked(deltas)]
+
+    def report(self):
+        checked = [r for r in self.results if r[1] is not None]
+        print("\nrefcounts: %d tests run %d more times each (after %d "
+              "warm-up runs); run once: %d driven by hypothesis, %d that "
+              "cannot run twice on the same fixtures"
+              % (len(checked), RUNS, WARM_UP,
+                 len(self.results) - len(checked), len(self.once)))
+        for nodeid, deltas in checked:
+            if any(deltas):
+                print("  %s: %s" % (nodeid, deltas))
+        leaks = self.leaks()
+        if leaks:
+            print("LEAKS (the count grew after every run):")
+            for nodeid, deltas in leaks:
+                print("  %s: %s" % (nodeid, deltas))
+        else:
+            print("no test leaked: the total reference count came back "
+                  "after every run of every test")
+
+
+def main(argv):
+    if not hasattr(sys, "gettotalrefcount"):
+        print("tools/refcounts.py needs a debug CPython (--with-pydebug; "
+              "tools/build_313d.sh)", file=sys.stderr)
+        return 2
+    args = argv or [os.path.join(TESTS, name) for name in CONTAINER_TESTS]
+    plugin = RefcountPlugin()
+    status = pytest.main(["-q", "-p", "no:cacheprovider"] + list(args),
+                         plugins=[plugin])
+    plugin.report()
+    return 1 if plugin.leaks() else int(status)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
