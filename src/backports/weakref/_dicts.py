@@ -37,7 +37,7 @@ _KEYWORDS_REFUSED = ("Keyword arguments are not supported: "
 # -- what both weak dicts share, bound into each class body below -----------
 
 def _repr(self):
-    return "<%s at %#x>" % (self.__class__.__name__, id(self))
+    return "<%s at 0x%x>" % (type(self).__name__, id(self))
 
 
 def _ior(self, other):
@@ -97,20 +97,20 @@ class WeakValueDictionary(WeakValueDictionaryBase, _MutableMapping):
 
     def copy(self):
         # The stdlib's class, whatever the class of self (as CPython).
-        new = WeakValueDictionary()
-        self._copy_into(new)
-        return new
+        duplicate = WeakValueDictionary()
+        self._copy_into(duplicate)
+        return duplicate
 
     __copy__ = copy
 
     def __deepcopy__(self, memo):
         from copy import deepcopy
-        new = self.__class__()
-        for key, wr in _items(self.data.copy()):
-            o = wr()
-            if o is not None:
-                new[deepcopy(key, memo)] = o
-        return new
+        result = self.__class__()
+        for key, value_ref in _items(self.data.copy()):
+            value = value_ref()
+            if value is not None:
+                result[deepcopy(key, memo)] = value
+        return result
 
     def itervaluerefs(self):
         """Iterate over the weak references to the values, as they were when
@@ -121,10 +121,10 @@ class WeakValueDictionary(WeakValueDictionaryBase, _MutableMapping):
 
     def popitem(self):
         while True:
-            key, wr = self.data.popitem()
-            o = wr()
-            if o is not None:
-                return key, o
+            key, value_ref = self.data.popitem()
+            value = value_ref()
+            if value is not None:
+                return key, value
 
     def update(*args, **kwargs):
         self, other = _update_arguments("WeakValueDictionary.update", args,
@@ -172,20 +172,20 @@ class WeakKeyDictionary(WeakKeyDictionaryBase, _MutableMapping):
 
     def copy(self):
         # The stdlib's class, whatever the class of self (as CPython).
-        new = WeakKeyDictionary()
-        self._copy_into(new)
-        return new
+        duplicate = WeakKeyDictionary()
+        self._copy_into(duplicate)
+        return duplicate
 
     __copy__ = copy
 
     def __deepcopy__(self, memo):
         from copy import deepcopy
-        new = self.__class__()
-        for key, value in _items(self.data.copy()):
-            o = key()
-            if o is not None:
-                new[o] = deepcopy(value, memo)
-        return new
+        result = self.__class__()
+        for key_ref, value in _items(self.data.copy()):
+            key = key_ref()
+            if key is not None:
+                result[key] = deepcopy(value, memo)
+        return result
 
     def keyrefs(self):
         """A list of the weak references to the keys. A reference may be
@@ -194,10 +194,10 @@ class WeakKeyDictionary(WeakKeyDictionaryBase, _MutableMapping):
 
     def popitem(self):
         while True:
-            key, value = self.data.popitem()
-            o = key()
-            if o is not None:
-                return o, value
+            key_ref, value = self.data.popitem()
+            key = key_ref()
+            if key is not None:
+                return key, value
 
     def update(*args, **kwargs):
         self, other = _update_arguments("WeakKeyDictionary.update", args,

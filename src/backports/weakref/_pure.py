@@ -67,9 +67,10 @@ def _pairs(other):
     """The (key, value) pairs of *other*, a mapping or pairs, or None."""
     if other is None:
         return ()
-    if not hasattr(other, "items"):
-        other = dict(other)
-    return other.items()
+    items = getattr(other, "items", None)
+    if items is None:
+        return dict(other).items()
+    return items()
 
 
 def unpack_pair(item):
@@ -105,13 +106,13 @@ class WeakValueDictionaryBase(object):
         """Give the container its empty ``data`` and its ``_remove``."""
         # Everything the callback needs is bound as a default: it may run
         # at interpreter shutdown, after module globals are gone (bpo-29519).
-        def remove(wr, selfref=ref(self),
-                   _atomic_removal=remove_dead_weakref):
-            self = selfref()
-            if self is not None:
+        def remove(wr, container_ref=ref(self),
+                   _drop_if_dead=remove_dead_weakref):
+            container = container_ref()
+            if container is not None:
                 # The collector may call this at any moment: a newer value
                 # stored under the same key must survive (bpo-28427).
-                _atomic_removal(self.data, wr.key)
+                _drop_if_dead(container.data, wr.key)
 
         self._remove = remove
         self.data = {}
@@ -214,7 +215,9 @@ class WeakValueDictionaryBase(object):
             o = None
         if o is None:
             # A dead entry counts as absent (bpo-19542).
-            self.data[key] = KeyedRef(default, self._remove, key)
+            entry = _new_ref(KeyedRef, default, self._remove)
+            entry.key = key
+            self.data[key] = entry
             return default
         return o
 
@@ -239,13 +242,13 @@ class WeakKeyDictionaryBase(object):
         """Give the container its empty ``data`` and its ``_remove``."""
         self.data = {}
 
-        def remove(k, selfref=ref(self)):
-            self = selfref()
-            if self is not None:
+        def remove(key_ref, container_ref=ref(self)):
+            container = container_ref()
+            if container is not None:
                 # Already gone when deleted explicitly: no error (bpo-44962).
                 # (del, not pop: Jython's pop is not atomic.)
                 try:
-                    del self.data[k]
+                    del container.data[key_ref]
                 except KeyError:
                     pass
 
@@ -288,10 +291,10 @@ class WeakKeyDictionaryBase(object):
                 yield key, value
 
     def keys(self):
-        for wr in list(self.data):
-            obj = wr()
-            if obj is not None:
-                yield obj
+        for key_ref in list(self.data):
+            key = key_ref()
+            if key is not None:
+                yield key
 
     __iter__ = keys
 
@@ -325,10 +328,10 @@ class WeakSetBase(object):
         """Give the set its empty ``data`` and its ``_remove``."""
         self.data = set()
 
-        def _remove(item, selfref=ref(self)):
-            self = selfref()
-            if self is not None:
-                self.data.discard(item)
+        def _remove(member_ref, container_ref=ref(self)):
+            container = container_ref()
+            if container is not None:
+                container.data.discard(member_ref)
 
         self._remove = _remove
 

@@ -14,6 +14,8 @@ comparisons, copying and pickling here are the same for both.
 """
 from __future__ import absolute_import
 
+from itertools import chain
+
 from . import _compat
 from ._arguments import split_self_and_one
 from ._compat.abcs import MutableSet as _MutableSet
@@ -61,19 +63,19 @@ class WeakSet(WeakSetBase):
         return state or None
 
     def __reduce__(self):
-        return self.__class__, (list(self),), self.__getstate__()
+        return type(self), (list(self),), self.__getstate__()
 
     def __deepcopy__(self, memo):
         # The members stay the same objects (a deep copy of them would have
         # no other reference and die at once); the rest of the state is
         # copied deeply, as for any object.
         from copy import deepcopy
-        new = self.__class__(self)
-        memo[id(self)] = new
+        duplicate = type(self)(self)
+        memo[id(self)] = duplicate
         state = self.__getstate__()
         if state is not None:
-            set_state(new, deepcopy(state, memo))
-        return new
+            set_state(duplicate, deepcopy(state, memo))
+        return duplicate
 
     def clear(self):
         self.data.clear()
@@ -81,15 +83,15 @@ class WeakSet(WeakSetBase):
     def copy(self):
         if type(self) is not WeakSet:
             # As CPython: a subclass's constructor makes its copies.
-            return self.__class__(self)
-        new = WeakSet()
-        self._copy_into(new)
-        return new
+            return type(self)(self)
+        duplicate = WeakSet()
+        self._copy_into(duplicate)
+        return duplicate
 
     def pop(self):
         while True:
             try:
-                itemref = self.data.pop()
+                member_ref = self.data.pop()
             except KeyError:
                 # As CPython's `raise ... from None`: the set's own KeyError
                 # stays the context, but hidden.
@@ -97,18 +99,18 @@ class WeakSet(WeakSetBase):
                 error.__cause__ = None
                 error.__suppress_context__ = True
                 raise error
-            item = itemref()
-            if item is not None:
-                return item
+            member = member_ref()
+            if member is not None:
+                return member
 
     def __ior__(self, other):
         self.update(other)
         return self
 
     def difference(self, other):
-        newset = self.copy()
-        newset.difference_update(other)
-        return newset
+        result = self.copy()
+        result.difference_update(other)
+        return result
     __sub__ = difference
 
     def difference_update(self, other):
@@ -122,7 +124,7 @@ class WeakSet(WeakSetBase):
         return self
 
     def intersection(self, other):
-        return self.__class__(item for item in other if item in self)
+        return type(self)(member for member in other if member in self)
     __and__ = intersection
 
     def intersection_update(self, other):
@@ -147,16 +149,16 @@ class WeakSet(WeakSetBase):
         return self.data > set(map(key_ref, other))
 
     def __eq__(self, other):
-        if not isinstance(other, self.__class__):
+        if not isinstance(other, type(self)):
             return NotImplemented
         return self.data == set(map(key_ref, other))
 
     __hash__ = None
 
     def symmetric_difference(self, other):
-        newset = self.copy()
-        newset.symmetric_difference_update(other)
-        return newset
+        result = self.copy()
+        result.symmetric_difference_update(other)
+        return result
     __xor__ = symmetric_difference
 
     def symmetric_difference_update(self, other):
@@ -171,19 +173,20 @@ class WeakSet(WeakSetBase):
         return self
 
     def union(self, other):
-        return self.__class__(e for s in (self, other) for e in s)
+        # Built by the class from one lazy iterable, as CPython's is.
+        return type(self)(chain(self, other))
     __or__ = union
 
     def isdisjoint(self, other):
-        return len(self.intersection(other)) == 0
+        return not self.intersection(other)
 
     def __repr__(self):
         return repr(self.data)
 
     def _purge(self):
-        for wr in list(self.data):
-            if wr() is None:
-                self.data.discard(wr)
+        for member_ref in list(self.data):
+            if member_ref() is None:
+                self.data.discard(member_ref)
 
 
 if _compat.PY2:

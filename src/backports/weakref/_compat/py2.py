@@ -48,8 +48,8 @@ def _cmp(self, other):
 def iterkeyrefs(self):
     """Iterate over the weak references to the keys, as they were when
     iteration began; any may be dead by the time it is used."""
-    for wr in list(self.data):
-        yield wr
+    for key_ref in list(self.data):
+        yield key_ref
 
 
 def ne_from_eq(self, other):

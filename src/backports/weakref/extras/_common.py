@@ -15,7 +15,7 @@ class SameMembersCopy(object):
     __slots__ = ()
 
     def copy(self):
-        return self.__class__(self)
+        return type(self)(self)
 
     __copy__ = copy
 
