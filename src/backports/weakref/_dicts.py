@@ -40,6 +40,32 @@ def _repr(self):
     return "<%s at 0x%x>" % (type(self).__name__, id(self))
 
 
+def _copied(self, cls):
+    """*self*'s live entries in a new *cls*: the stdlib's class, whatever
+    the class of self (as CPython's copy())."""
+    duplicate = cls()
+    self._copy_into(duplicate)
+    return duplicate
+
+
+def _deep_copied(self, memo, deep_keys):
+    """``__deepcopy__``: a new container of self's class holding the live
+    entries, their keys (weak dicts by value) or their values (by key)
+    copied deeply; the weakly held side stays the same object, which a
+    copy would leave with no other reference."""
+    from copy import deepcopy
+    result = self.__class__()
+    for stored_key, stored_value in _items(self.data.copy()):
+        alive = (stored_value if deep_keys else stored_key)()
+        if alive is None:
+            continue   # dead: nothing of the entry is copied
+        if deep_keys:
+            result[deepcopy(stored_key, memo)] = alive
+        else:
+            result[alive] = deepcopy(stored_value, memo)
+    return result
+
+
 def _ior(self, other):
     self.update(other)
     return self
@@ -96,21 +122,12 @@ class WeakValueDictionary(WeakValueDictionaryBase, _MutableMapping):
     __repr__ = _repr
 
     def copy(self):
-        # The stdlib's class, whatever the class of self (as CPython).
-        duplicate = WeakValueDictionary()
-        self._copy_into(duplicate)
-        return duplicate
+        return _copied(self, WeakValueDictionary)
 
     __copy__ = copy
 
     def __deepcopy__(self, memo):
-        from copy import deepcopy
-        result = self.__class__()
-        for key, value_ref in _items(self.data.copy()):
-            value = value_ref()
-            if value is not None:
-                result[deepcopy(key, memo)] = value
-        return result
+        return _deep_copied(self, memo, deep_keys=True)
 
     def itervaluerefs(self):
         """Iterate over the weak references to the values, as they were when
@@ -171,21 +188,12 @@ class WeakKeyDictionary(WeakKeyDictionaryBase, _MutableMapping):
     __repr__ = _repr
 
     def copy(self):
-        # The stdlib's class, whatever the class of self (as CPython).
-        duplicate = WeakKeyDictionary()
-        self._copy_into(duplicate)
-        return duplicate
+        return _copied(self, WeakKeyDictionary)
 
     __copy__ = copy
 
     def __deepcopy__(self, memo):
-        from copy import deepcopy
-        result = self.__class__()
-        for key_ref, value in _items(self.data.copy()):
-            key = key_ref()
-            if key is not None:
-                result[key] = deepcopy(value, memo)
-        return result
+        return _deep_copied(self, memo, deep_keys=False)
 
     def keyrefs(self):
         """A list of the weak references to the keys. A reference may be
