@@ -1174,8 +1174,8 @@ error:
 /* The stores of update(): the pairs of a mapping, pairs, or None. Shared by
  * both dicts; *make_entry* makes what data[entry_key] holds. */
 typedef int (*make_entry_function)(PyObject *key, PyObject *value,
-                                   PyObject *remove, PyObject *data,
-                                   PyObject **entry_key, PyObject **entry);
+                                   PyObject *remove, PyObject **entry_key,
+                                   PyObject **entry);
 
 static PyObject *
 store_pairs(PyObject *self, PyObject *other, make_entry_function make_entry)
@@ -1200,8 +1200,7 @@ store_pairs(PyObject *self, PyObject *other, make_entry_function make_entry)
         /* The pair's objects stay held until their entry is stored: one
          * that only the pair kept alive dies after, its callback then
          * removing the entry, as the twin's does. */
-        error = make_entry(key, value, remove, data, &entry_key,
-                           &entry) < 0;
+        error = make_entry(key, value, remove, &entry_key, &entry) < 0;
         if (!error) {
             error = data_set(data, entry_key, entry) < 0;
             Py_DECREF(entry_key);
@@ -1222,9 +1221,8 @@ store_pairs(PyObject *self, PyObject *other, make_entry_function make_entry)
 
 static int
 make_value_entry(PyObject *key, PyObject *value, PyObject *remove,
-                 PyObject *data, PyObject **entry_key, PyObject **entry)
+                 PyObject **entry_key, PyObject **entry)
 {
-    (void)data;
     *entry = new_keyed_ref(value, remove, key);
     if (*entry == NULL)
         return -1;
@@ -1654,9 +1652,8 @@ error:
 
 static int
 make_key_entry(PyObject *key, PyObject *value, PyObject *remove,
-               PyObject *data, PyObject **entry_key, PyObject **entry)
+               PyObject **entry_key, PyObject **entry)
 {
-    (void)data;
     *entry_key = PyWeakref_NewRef(key, remove);
     if (*entry_key == NULL)
         return -1;
