@@ -21,7 +21,7 @@ LIFECYCLE_SCRIPT = """
     import atexit, gc, sys, threading, time
     import weakref as stdlib_weakref
     from backports import weakref
-    from support import collect_until
+    from support import collect_until, wait_for_callbacks
 
     def say(text):
         print(text)
@@ -70,6 +70,9 @@ LIFECYCLE_SCRIPT = """
         finalizer = weakref.finalize(resource, func, "raising at collection")
         del resource
         collect_until(lambda: not finalizer.alive)
+        # A finalizer is dead before its callback ends: on Jython the callback
+        # may still be printing on the reaper thread.
+        wait_for_callbacks()
         say("alive after %s: %s" % (func.__name__, finalizer.alive))
 
     # Resurrection: __del__ saves the object once; its finalizer waits for the
@@ -90,6 +93,7 @@ LIFECYCLE_SCRIPT = """
         % (resurrected.alive, native() is not None))
     del saved[:]
     collect_until(lambda: not resurrected.alive)
+    wait_for_callbacks()
     say("phoenix gone, finalizer alive: %s" % resurrected.alive)
 
     # An object reachable only from a daemon thread is finalized at exit, once.
