@@ -67,6 +67,15 @@ needs_pip = pytest.mark.skipif(
     "BACKPORTS_WEAKREF_WHEEL/_SDIST/_SIBLINGS/_PIP_PYTHON are not set: "
     "run `python3 tools/matrix.py`, which sets them")
 
+# The sibling and upgrade matrices install a dozen environments each (about
+# 20 s of CPU per interpreter): they run where pip and the import system
+# differ, on the interpreters tools/interpreters.json marks with this
+# variable, and the matrix's other runs skip them.
+needs_install_matrix = pytest.mark.skipif(
+    os.environ.get("BACKPORTS_WEAKREF_INSTALL_MATRIX") != "1",
+    reason="the sibling and upgrade matrices run where "
+    "tools/interpreters.json sets BACKPORTS_WEAKREF_INSTALL_MATRIX=1")
+
 
 class Sibling(object):
     """Another distribution that installs into the ``backports`` package."""
@@ -503,6 +512,7 @@ def test_compiled_wheel_installs_and_runs_the_compiled_core(installs):
 
 
 @needs_pip
+@needs_install_matrix
 @pytest.mark.parametrize("order", ["weakref-first", "weakref-last"])
 @pytest.mark.parametrize("sibling", SIBLING_PROJECTS, ids=SIBLING_IDS)
 def test_one_site_packages(installs, order, sibling):
@@ -528,6 +538,7 @@ def test_one_site_packages(installs, order, sibling):
 
 
 @needs_pip
+@needs_install_matrix
 @pytest.mark.parametrize("order", ["weakref-first", "weakref-last"])
 @pytest.mark.parametrize("sibling", SIBLING_PROJECTS, ids=SIBLING_IDS)
 def test_separate_path_entries(installs, order, sibling):
@@ -697,6 +708,7 @@ def upgrade_start(tmpdir_factory):
 
 
 @needs_pip
+@needs_install_matrix
 @pytest.mark.parametrize("start,how", UPGRADES,
                          ids=["%s-then-%s" % pair for pair in UPGRADES])
 def test_upgrade(tmpdir, pip_version, upgrade_start, start, how):
