@@ -54,20 +54,22 @@ def split_self_and_one(qualname, args, kwargs, name=None, default=None):
     """(self, value) from ``f(*args, **kwargs)`` for an ``f(self, x=default)``.
 
     *name* is the keyword that may also pass x, None when x is
-    positional-only (*kwargs* are then the caller's business). Callers take
-    the common shapes themselves and come here for the rest, which raises
-    the errors the newest CPython's parser words.
+    positional-only (*kwargs* are then the caller's business). Any other
+    call shape raises the error the newest CPython's parser words.
     """
+    given = len(args)
+    if 0 < given < 3 and not (kwargs and name is not None):
+        # The shapes nearly every call has, answered first.
+        return args[0], args[1] if given == 2 else default
     if not args:
         raise missing_positional(qualname, ["self"])
-    if len(args) > 2:
-        raise too_many_positional(qualname, 1, 2, len(args))
-    value = args[1] if len(args) == 2 else _MISSING
-    if name is not None:
-        for key in kwargs:
-            if key != name:
-                raise unexpected_keyword(qualname, key)
-            if value is not _MISSING:
-                raise multiple_values(qualname, key)
-            value = kwargs[key]
+    if given > 2:
+        raise too_many_positional(qualname, 1, 2, given)
+    value = args[1] if given == 2 else _MISSING
+    for key in kwargs:
+        if key != name:
+            raise unexpected_keyword(qualname, key)
+        if value is not _MISSING:
+            raise multiple_values(qualname, key)
+        value = kwargs[key]
     return args[0], default if value is _MISSING else value

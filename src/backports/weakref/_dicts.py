@@ -34,100 +34,99 @@ _KEYWORDS_REFUSED = ("Keyword arguments are not supported: "
                      "cannot create weak reference to 'str' object")
 
 
-# -- what both weak dicts share, bound into each class body below -----------
+# -- what both weak dicts share ------------------------------------------------
 
-def _repr(self):
-    return "<%s at 0x%x>" % (type(self).__name__, id(self))
+class _WeakMapping(_MutableMapping):
+    """The methods the two weak dicts have in common, after their core base
+    in the method resolution order (the base defines none of them).
 
+    ``_plain`` is the class ``copy()`` makes, the stdlib's whatever the
+    class of self (as CPython's copy()); ``_values_are_weak`` which side of
+    an entry is a weak reference in ``data``.
+    """
 
-def _copied(self, cls):
-    """*self*'s live entries in a new *cls*: the stdlib's class, whatever
-    the class of self (as CPython's copy())."""
-    duplicate = cls()
-    self._copy_into(duplicate)
-    return duplicate
+    __slots__ = ()
 
+    def __repr__(self):
+        return "<%s at 0x%x>" % (type(self).__name__, id(self))
 
-def _deep_copied(self, memo, deep_keys):
-    """``__deepcopy__``: a new container of self's class holding the live
-    entries, their keys (weak dicts by value) or their values (by key)
-    copied deeply; the weakly held side stays the same object, which a
-    copy would leave with no other reference."""
-    from copy import deepcopy
-    result = self.__class__()
-    for stored_key, stored_value in _items(self.data.copy()):
-        alive = (stored_value if deep_keys else stored_key)()
-        if alive is None:
-            continue   # dead: nothing of the entry is copied
-        if deep_keys:
-            result[deepcopy(stored_key, memo)] = alive
-        else:
-            result[alive] = deepcopy(stored_value, memo)
-    return result
+    def copy(self):
+        duplicate = self._plain()
+        self._copy_into(duplicate)
+        return duplicate
 
+    __copy__ = copy
 
-def _ior(self, other):
-    self.update(other)
-    return self
+    def __deepcopy__(self, memo):
+        # The weakly held side stays the same object: a copy of it would
+        # have no other reference, and die at once.
+        from copy import deepcopy
+        result = self.__class__()
+        values_are_weak = self._values_are_weak
+        for stored_key, stored_value in _items(self.data.copy()):
+            alive = (stored_value if values_are_weak else stored_key)()
+            if alive is None:
+                continue   # dead: nothing of the entry is copied
+            if values_are_weak:
+                result[deepcopy(stored_key, memo)] = alive
+            else:
+                result[alive] = deepcopy(stored_value, memo)
+        return result
 
+    def popitem(self):
+        # A dead entry popped on the way is one that was leaving anyway.
+        while True:
+            stored_key, stored_value = self.data.popitem()
+            if self._values_are_weak:
+                value = stored_value()
+                if value is not None:
+                    return stored_key, value
+            else:
+                key = stored_key()
+                if key is not None:
+                    return key, stored_value
 
-def _or(self, other):
-    if isinstance(other, _Mapping):
-        c = self.copy()
-        c.update(other)
-        return c
-    return NotImplemented
+    def __ior__(self, other):
+        self.update(other)
+        return self
 
+    def __or__(self, other):
+        if isinstance(other, _Mapping):
+            c = self.copy()
+            c.update(other)
+            return c
+        return NotImplemented
 
-def _ror(self, other):
-    if isinstance(other, _Mapping):
-        c = self.__class__()
-        c.update(other)
-        c.update(self)
-        return c
-    return NotImplemented
+    def __ror__(self, other):
+        if isinstance(other, _Mapping):
+            c = self.__class__()
+            c.update(other)
+            c.update(self)
+            return c
+        return NotImplemented
 
-
-def _reduce_ex(self, protocol):
-    # A weak dict pickles no more than the stdlib's does (its callback is a
-    # local function), with one error whichever core is active: the
-    # compiled core's callback is no function, and would fail otherwise.
-    raise TypeError("cannot pickle %r object" % type(self).__name__)
-
-
-def _update_arguments(qualname, args, kwargs):
-    """(self, other) for ``update(self, other=None, /, **kwargs)``."""
-    if len(args) == 2:
-        return args
-    return split_self_and_one(qualname, args, kwargs)
+    def __reduce_ex__(self, protocol):
+        # A weak dict pickles no more than the stdlib's does (its callback
+        # is a local function), with one error whichever core is active:
+        # the compiled core's callback is no function, and would fail
+        # otherwise.
+        raise TypeError("cannot pickle %r object" % type(self).__name__)
 
 
 @subscriptable
-class WeakValueDictionary(WeakValueDictionaryBase, _MutableMapping):
+class WeakValueDictionary(WeakValueDictionaryBase, _WeakMapping):
     """A mapping whose values are held through weak references: an entry
     leaves the mapping when its value is no longer referenced elsewhere."""
 
     __module__ = "backports.weakref"
 
     def __init__(*args, **kwargs):
-        if 0 < len(args) < 3:
-            self = args[0]
-            other = args[1] if len(args) == 2 else ()
-        else:
-            self, other = split_self_and_one("WeakValueDictionary.__init__",
-                                             args, kwargs)
+        self, other = split_self_and_one("WeakValueDictionary.__init__",
+                                         args, kwargs, default=())
         self._init_entries()
         self.update(other, **kwargs)
 
-    __repr__ = _repr
-
-    def copy(self):
-        return _copied(self, WeakValueDictionary)
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return _deep_copied(self, memo, deep_keys=True)
+    _values_are_weak = True
 
     def itervaluerefs(self):
         """Iterate over the weak references to the values, as they were when
@@ -136,16 +135,9 @@ class WeakValueDictionary(WeakValueDictionaryBase, _MutableMapping):
         for wr in list(_values(self.data)):
             yield wr
 
-    def popitem(self):
-        while True:
-            key, value_ref = self.data.popitem()
-            value = value_ref()
-            if value is not None:
-                return key, value
-
     def update(*args, **kwargs):
-        self, other = _update_arguments("WeakValueDictionary.update", args,
-                                        kwargs)
+        self, other = split_self_and_one("WeakValueDictionary.update",
+                                         args, kwargs)
         self._store_pairs(other)
         if kwargs:
             self._store_pairs(kwargs)
@@ -155,11 +147,6 @@ class WeakValueDictionary(WeakValueDictionaryBase, _MutableMapping):
         dead by the time it is used: check what calling it returns."""
         return list(_values(self.data))
 
-    __ior__ = _ior
-    __or__ = _or
-    __ror__ = _ror
-    __reduce_ex__ = _reduce_ex
-
     def _purge(self):
         data = self.data
         for key, wr in list(_items(data)):
@@ -168,56 +155,32 @@ class WeakValueDictionary(WeakValueDictionaryBase, _MutableMapping):
 
 
 @subscriptable
-class WeakKeyDictionary(WeakKeyDictionaryBase, _MutableMapping):
+class WeakKeyDictionary(WeakKeyDictionaryBase, _WeakMapping):
     """A mapping whose keys are held through weak references: an entry
     leaves the mapping when its key is no longer referenced elsewhere."""
 
     __module__ = "backports.weakref"
 
     def __init__(*args, **kwargs):
-        if kwargs or not 0 < len(args) < 3:
-            self, other = split_self_and_one("WeakKeyDictionary.__init__",
-                                             args, kwargs, "dict")
-        else:
-            self = args[0]
-            other = args[1] if len(args) == 2 else None
+        self, other = split_self_and_one("WeakKeyDictionary.__init__",
+                                         args, kwargs, "dict")
         self._init_entries()
         if other is not None:
             self.update(other)
 
-    __repr__ = _repr
-
-    def copy(self):
-        return _copied(self, WeakKeyDictionary)
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return _deep_copied(self, memo, deep_keys=False)
+    _values_are_weak = False
 
     def keyrefs(self):
         """A list of the weak references to the keys. A reference may be
         dead by the time it is used: check what calling it returns."""
         return list(self.data)
 
-    def popitem(self):
-        while True:
-            key_ref, value = self.data.popitem()
-            key = key_ref()
-            if key is not None:
-                return key, value
-
     def update(*args, **kwargs):
-        self, other = _update_arguments("WeakKeyDictionary.update", args,
-                                        kwargs)
+        self, other = split_self_and_one("WeakKeyDictionary.update",
+                                         args, kwargs)
         if kwargs:
             raise TypeError(_KEYWORDS_REFUSED)
         self._store_pairs(other)
-
-    __ior__ = _ior
-    __or__ = _or
-    __ror__ = _ror
-    __reduce_ex__ = _reduce_ex
 
     def _purge(self):
         data = self.data
@@ -228,6 +191,9 @@ class WeakKeyDictionary(WeakKeyDictionaryBase, _MutableMapping):
                 except KeyError:
                     pass
 
+
+WeakValueDictionary._plain = WeakValueDictionary
+WeakKeyDictionary._plain = WeakKeyDictionary
 
 if _compat.PY2:
     from ._compat.py2 import give_mapping_methods, iterkeyrefs

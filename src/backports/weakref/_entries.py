@@ -49,3 +49,18 @@ else:
         found = data.get(key)
         if found is not None and found() is None:
             _delete_if_same(data, key, found)
+
+
+def live_referents(snapshot):
+    """Iterate over what the references ``snapshot()`` returns refer to,
+    skipping the dead ones.
+
+    *snapshot* runs at the first ``next()``, as a generator method's body
+    would: an iterator made but not yet used takes the container as it is
+    when first used. Until resumed or closed, the iterator holds the last
+    referent it gave.
+    """
+    for wr in snapshot():
+        referent = wr()
+        if referent is not None:
+            yield referent

@@ -28,7 +28,7 @@ from __future__ import absolute_import
 import weakref as _stdlib
 
 from . import _compat
-from ._entries import key_ref, pop_ref, remove_dead_weakref
+from ._entries import key_ref, live_referents, pop_ref, remove_dead_weakref
 
 if _compat.REF_SUBCLASS_REPR_IS_GENERIC:
     from ._compat.jython import KeyedRef
@@ -191,10 +191,7 @@ class WeakValueDictionaryBase(object):
     __iter__ = keys
 
     def values(self):
-        for wr in list(_values(self.data)):
-            obj = wr()
-            if obj is not None:
-                yield obj
+        return live_referents(lambda: list(_values(self.data)))
 
     def pop(self, key, *args):
         try:
@@ -291,10 +288,7 @@ class WeakKeyDictionaryBase(object):
                 yield key, value
 
     def keys(self):
-        for key_ref in list(self.data):
-            key = key_ref()
-            if key is not None:
-                yield key
+        return live_referents(lambda: list(self.data))
 
     __iter__ = keys
 
@@ -338,11 +332,7 @@ class WeakSetBase(object):
     def __iter__(self):
         # The snapshot is a list: as fast to make as a set copy, and faster
         # to iterate (no hash table to walk).
-        for itemref in list(self.data):
-            item = itemref()
-            if item is not None:
-                # Until resumed or closed, the generator holds `item`.
-                yield item
+        return live_referents(lambda: list(self.data))
 
     def __len__(self):
         return len(self.data)

@@ -33,12 +33,8 @@ class WeakSet(WeakSetBase):
     __module__ = "backports.weakref"
 
     def __init__(*args, **kwargs):
-        if kwargs or not 0 < len(args) < 3:
-            self, data = split_self_and_one("WeakSet.__init__", args, kwargs,
-                                            "data")
-        else:
-            self = args[0]
-            data = args[1] if len(args) == 2 else None
+        self, data = split_self_and_one("WeakSet.__init__", args, kwargs,
+                                        "data")
         self._init_entries()
         if data is not None:
             self.update(data)
@@ -107,21 +103,30 @@ class WeakSet(WeakSetBase):
         self.update(other)
         return self
 
-    def difference(self, other):
+    def _updated_copy(self, update, other):
+        # A copy changed by its own (maybe overridden) update method.
         result = self.copy()
-        result.difference_update(other)
+        getattr(result, update)(other)
         return result
-    __sub__ = difference
 
-    def difference_update(self, other):
-        self.__isub__(other)
-
-    def __isub__(self, other):
+    def _update_data(self, other, update, make_ref):
+        # s -= s and s ^= s empty the set: cleared, never iterated while
+        # they change it.
         if self is other:
             self.data.clear()
         else:
-            self.data.difference_update(key_ref(item) for item in other)
+            getattr(self.data, update)(make_ref(item) for item in other)
         return self
+
+    def difference(self, other):
+        return self._updated_copy("difference_update", other)
+    __sub__ = difference
+
+    def __isub__(self, other):
+        return self._update_data(other, "difference_update", key_ref)
+
+    def difference_update(self, other):
+        self.__isub__(other)
 
     def intersection(self, other):
         return type(self)(member for member in other if member in self)
@@ -156,21 +161,16 @@ class WeakSet(WeakSetBase):
     __hash__ = None
 
     def symmetric_difference(self, other):
-        result = self.copy()
-        result.symmetric_difference_update(other)
-        return result
+        return self._updated_copy("symmetric_difference_update", other)
     __xor__ = symmetric_difference
 
     def symmetric_difference_update(self, other):
         self.__ixor__(other)
 
     def __ixor__(self, other):
-        if self is other:
-            self.data.clear()
-        else:
-            self.data.symmetric_difference_update(
-                key_ref(item, self._remove) for item in other)
-        return self
+        # What it adds stays a member: its references call back.
+        return self._update_data(other, "symmetric_difference_update",
+                                 lambda item: key_ref(item, self._remove))
 
     def union(self, other):
         # Built by the class from one lazy iterable, as CPython's is.

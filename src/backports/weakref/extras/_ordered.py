@@ -8,7 +8,7 @@ from operator import itemgetter
 
 from .. import _compat
 from .._compat.abcs import MutableSequence, MutableSet
-from .._entries import key_ref, pop_if_present
+from .._entries import key_ref, live_referents, pop_if_present
 from ._common import SameMembersCopy
 
 ref = _stdlib.ref
@@ -63,16 +63,10 @@ class OrderedWeakSet(SameMembersCopy, MutableSet):
         return [member_ref for member_ref, _ in numbered]
 
     def __iter__(self):
-        for member_ref in self._member_refs():
-            member = member_ref()
-            if member is not None:
-                yield member
+        return live_referents(self._member_refs)
 
     def __reversed__(self):
-        for member_ref in reversed(self._member_refs()):
-            member = member_ref()
-            if member is not None:
-                yield member
+        return live_referents(lambda: reversed(self._member_refs()))
 
     def __len__(self):
         return len(self._data)
@@ -217,16 +211,10 @@ class WeakList(SameMembersCopy, MutableSequence):
             self._refs.extend(new_refs)
 
     def __iter__(self):
-        for item_ref in list(self._refs):
-            item = item_ref()
-            if item is not None:
-                yield item
+        return live_referents(lambda: list(self._refs))
 
     def __reversed__(self):
-        for item_ref in reversed(list(self._refs)):
-            item = item_ref()
-            if item is not None:
-                yield item
+        return live_referents(lambda: reversed(list(self._refs)))
 
     def __contains__(self, item):
         return item in self._items()
