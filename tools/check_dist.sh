@@ -27,12 +27,16 @@ rm -rf "$WORK/dist"
 # The sdist, and the compiled wheel built from it, as pip would; then the
 # universal wheel from the tree. (build/lib* may hold an in-place build's
 # leftovers, which a wheel would take in: never from there.)
-rm -rf build/lib build/lib.* build/temp.* build/bdist.*
-{
+build_both() {
+    rm -rf build/lib build/lib.* build/temp.* build/bdist.*
     "$VENV/bin/python" -m build --outdir "$WORK/dist" . &&
     BACKPORTS_WEAKREF_NO_EXTENSIONS=1 "$VENV/bin/python" -m build --wheel \
         --outdir "$WORK/dist" .
-} >"$WORK/build.log" 2>&1 || { tail -n 40 "$WORK/build.log"; exit 1; }
+}
+export -f build_both
+export VENV WORK
+from_tree "$ROOT" bash -c build_both >"$WORK/build.log" 2>&1 ||
+    { tail -n 40 "$WORK/build.log"; exit 1; }
 "$VENV/bin/python" -m twine check --strict "$WORK"/dist/*
 
 "$VENV/bin/python" - "$WORK"/dist/* <<'PY'

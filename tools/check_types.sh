@@ -57,7 +57,7 @@ make_venv() {
     tool_venv "$PYTHON" "$VENV" "${REQUIREMENTS[@]}" &&
     # The package as users get it: a real (not editable) install, so the
     # checkers find py.typed and the stubs where a wheel puts them.
-    "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$ROOT"
+    from_tree "$ROOT" "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$ROOT"
 }
 
 mypy_clean() {   # mypy_clean TARGET-VERSION FILE

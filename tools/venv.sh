@@ -35,3 +35,14 @@ tool_venv() {
         return 1
     fi
 }
+
+# from_tree ROOT COMMAND...: run COMMAND, a build from the working tree,
+# under the lock that every such build takes (tools/matrix.py's too):
+# setuptools writes build/ and src/*.egg-info in the tree, which two builds
+# at once would share. .ci/run runs these scripts beside the matrix.
+from_tree() {
+    local root=$1
+    shift
+    mkdir -p "$root/build"
+    flock "$root/build/tree.lock" "$@"
+}
