@@ -247,33 +247,34 @@ bw_referent(PyObject *ref, PyObject **result)
  * METH_FASTCALL | METH_KEYWORDS is public from 3.7 (3.6 has a private,
  * different one); 2.7 and 3.6 take a tuple and a dict.
  *
- * BW_METHOD(entry, implementation, lowest, highest, twin) defines *entry*,
- * which calls implementation(self, args, nargs) for lowest..highest
+ * BW_METHOD(entry, implementation, lowest, highest, method) defines
+ * *entry*, which calls implementation(self, args, nargs) for lowest..highest
  * positional arguments and no keywords, else the twin's method, found by
- * bw_delegate(self, twin, args..., keywords), which _speedups.c defines;
- * twin is a string "Class.method". BW_METHOD_FLAGS goes in the PyMethodDef. */
+ * bw_delegate(self, method, args..., keywords), which _speedups.c defines;
+ * method is the method's name, a string, looked up on the twin's class of
+ * self's kind. BW_METHOD_FLAGS goes in the PyMethodDef. */
 #if PY_VERSION_HEX >= 0x03070000
 #  define BW_METHOD_FLAGS (METH_FASTCALL | METH_KEYWORDS)
-#  define BW_METHOD(entry, implementation, lowest, highest, twin)            \
+#  define BW_METHOD(entry, implementation, lowest, highest, method)          \
     static PyObject *                                                         \
     entry(PyObject *self, PyObject *const *args, Py_ssize_t nargs,            \
           PyObject *kwnames)                                                  \
     {                                                                         \
         if ((kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0)                \
                 || nargs < (lowest) || nargs > (highest))                     \
-            return bw_delegate_fast(self, twin, args, nargs, kwnames);        \
+            return bw_delegate_fast(self, method, args, nargs, kwnames);      \
         return implementation(self, args, nargs);                             \
     }
 #else
 #  define BW_METHOD_FLAGS (METH_VARARGS | METH_KEYWORDS)
-#  define BW_METHOD(entry, implementation, lowest, highest, twin)            \
+#  define BW_METHOD(entry, implementation, lowest, highest, method)          \
     static PyObject *                                                         \
     entry(PyObject *self, PyObject *args, PyObject *kwargs)                   \
     {                                                                         \
         Py_ssize_t nargs = PyTuple_GET_SIZE(args);                            \
         if ((kwargs != NULL && PyDict_Size(kwargs) > 0)                       \
                 || nargs < (lowest) || nargs > (highest))                     \
-            return bw_delegate_tuple(self, twin, args, kwargs);               \
+            return bw_delegate_tuple(self, method, args, kwargs);             \
         return implementation(self, ((PyTupleObject *)args)->ob_item, nargs); \
     }
 #endif
