@@ -39,7 +39,14 @@
  * they returned; _remove is a callable object, not a function (its
  * __closure__ is None all the same); a method called through its slot
  * wrapper with a wrong number of arguments (d.__getitem__()) words the
- * error as slot wrappers do.
+ * error as slot wrappers do; WeakValueDictionaryBase's d[key] = value,
+ * where data is an exact dict whose entry under key already is a KeyedRef
+ * of the interpreter's own type to value itself, carrying key itself, with
+ * the current _remove as callback, keeps that entry where the twin makes
+ * an equal new one (valuerefs() shows the same object; it dies and leaves
+ * as the new one would). It looks the key up before storing, so only for
+ * a key whose lookup runs no code of its own (exact str and int, objects
+ * hashed and compared as object does: bw_key_is_plain).
  */
 #include "_speedups_compat.h"
 
@@ -954,6 +961,44 @@ value_dict_subscript(PyObject *self, PyObject *key)
     return referent;
 }
 
+/* Whether data[key] is already what self[key] = value would store: a
+ * KeyedRef of the interpreter's own type, to value itself, carrying key
+ * itself, with the container's current _remove as its callback. The twin
+ * replaces it with a new one alike; here it stays (the one difference: the
+ * object valuerefs() shows). Exact dicts only; 1, else 0, -1 on error.
+ * Every reference read is strong (3.13t). */
+static int
+keeps_entry(PyObject *data, PyObject *key, PyObject *value, PyObject *remove)
+{
+    PyObject *wr, *referent, *wr_key;
+    int same = 0;
+    if (!PyDict_CheckExact(data))
+        return 0;
+    same = PyDict_GetItemRef(data, key, &wr);
+    if (same <= 0)
+        return same;
+    same = 0;
+    if (Py_TYPE(wr) == keyed_ref_type && bw_referent(wr, &referent) > 0) {
+        /* referent held: the callback stays (see bw_ref_callback). */
+        same = referent == value && bw_ref_callback(wr) == remove;
+        Py_DECREF(referent);
+    }
+    if (same) {
+        wr_key = keyed_ref_key_of(wr);
+        same = wr_key == key;
+        if (wr_key == NULL) {
+            /* Its key deleted (del wr.key): not ours to keep. */
+            if (PyErr_ExceptionMatches(PyExc_AttributeError))
+                PyErr_Clear();
+            else
+                same = -1;
+        }
+        Py_XDECREF(wr_key);
+    }
+    Py_DECREF(wr);
+    return same;
+}
+
 static int
 value_dict_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
 {
@@ -968,16 +1013,31 @@ value_dict_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
         Py_DECREF(data);
         return result;
     }
-    /* The twin makes the reference, then reads data: same order here. */
+    /* The twin makes the reference, then reads data. Where the reference
+     * can be made (else its TypeError comes first, as the twin's), data is
+     * read first here, to look for an entry to keep; making a ref runs no
+     * code that could tell. So is the key looked up, where a second lookup
+     * (the store) runs no code of its own. */
     remove = container_attr(self, str_remove_attr);
     if (remove == NULL)
         return -1;
+    data = NULL;
+    if (PyType_SUPPORTS_WEAKREFS(Py_TYPE(value)) && bw_key_is_plain(key)) {
+        data = container_attr(self, str_data);
+        result = data == NULL ? -1 : keeps_entry(data, key, value, remove);
+        if (result != 0) {
+            Py_DECREF(remove);
+            Py_XDECREF(data);
+            return result < 0 ? -1 : 0;
+        }
+    }
     wr = new_keyed_ref(value, remove, key);
     Py_DECREF(remove);
-    if (wr == NULL)
+    if (wr == NULL) {
+        Py_XDECREF(data);
         return -1;
-    data = container_attr(self, str_data);
-    if (data == NULL) {
+    }
+    if (data == NULL && (data = container_attr(self, str_data)) == NULL) {
         Py_DECREF(wr);
         return -1;
     }

@@ -230,6 +230,43 @@ bw_referent(PyObject *ref, PyObject **result)
 #endif
 }
 
+/* The callback of *ref*, borrowed, to compare by identity. Only while the
+ * caller holds the referent: a ref loses its callback when it is cleared,
+ * which a live referent's refs are not (the field is the same from 2.7 to
+ * 3.15; no API reads it). */
+static inline PyObject *
+bw_ref_callback(PyObject *ref)
+{
+    return ((PyWeakReference *)ref)->wr_callback;
+}
+
+/* Whether objects of *type* hash and compare as object does (by identity,
+ * in C): looking such an object up twice runs no Python code of its own.
+ * Python 2 also compares through tp_compare (__cmp__). */
+static inline int
+bw_has_identity_eq_and_hash(PyTypeObject *type)
+{
+    return type->tp_hash == PyBaseObject_Type.tp_hash
+        && type->tp_richcompare == PyBaseObject_Type.tp_richcompare
+#ifdef BW_PY2
+        && type->tp_compare == PyBaseObject_Type.tp_compare
+#endif
+        ;
+}
+
+/* Whether looking *key* up in a dict twice, where once would do, runs no
+ * code of the key's own: exact str and int hash and compare in C, as do
+ * objects that hash and compare as object does. */
+static inline int
+bw_key_is_plain(PyObject *key)
+{
+    return PyUnicode_CheckExact(key) || PyLong_CheckExact(key)
+#ifdef BW_PY2
+        || PyString_CheckExact(key) || PyInt_CheckExact(key)
+#endif
+        || bw_has_identity_eq_and_hash(Py_TYPE(key));
+}
+
 /* -- free-threaded builds ----------------------------------------------------- */
 
 /* Critical sections (3.13) lock an object on free-threaded builds and are
