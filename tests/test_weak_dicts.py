@@ -137,6 +137,105 @@ def test_valuerefs_and_itervaluerefs():
     assert not isinstance(d.itervaluerefs(), list)
 
 
+def _counting_remover(d, calls):
+    """Make d's callback one that records the key of each entry it removes
+    (then removes it, as before)."""
+    remove = d._remove
+
+    def counting(wr):
+        calls.append(wr.key)
+        remove(wr)
+    d._remove = counting
+    return counting
+
+
+def keeps_restored_entries(d, plain_key):
+    """Whether storing d[k] = v again, with the entry already holding v
+    under k, keeps that entry: the compiled core's store does, for a key
+    that hashes and compares in C (it looks the key up once more); the
+    twin's, as the stdlib's, makes an equal new one."""
+    from backports.weakref import _core
+    return (plain_key and _core.IMPLEMENTATION == "compiled"
+            and isinstance(d, _core.WeakValueDictionaryBase))
+
+
+class IdentityKey(object):
+    """Hashed and compared as object does."""
+
+
+@pytest.mark.parametrize("key, plain", [(7, True), ("seven", True),
+                                        (IdentityKey(), True),
+                                        (Obj("key"), False)])
+def test_storing_the_same_value_again(key, plain):
+    # Kept or made anew, the entry holds the value under the key, and
+    # leaves when the value dies, its callback running once.
+    calls = []
+    d = weakref.WeakValueDictionary()
+    _counting_remover(d, calls)
+    value = Obj(1)
+    d[key] = value
+    first = d.valuerefs()[0]
+    d[key] = value
+    refs = d.valuerefs()
+    assert len(refs) == 1
+    assert refs[0]() is value
+    assert refs[0].key is key
+    assert (refs[0] is first) == keeps_restored_entries(d, plain)
+    del first, refs
+    del value
+    collect_until(lambda: len(d) == 0 and calls)
+    assert calls == [key]
+    assert key not in d
+    assert list(d.data) == []
+
+
+def test_storing_again_makes_a_new_entry_for_anything_else():
+    calls = []
+    d = weakref.WeakValueDictionary()
+    value = Obj(1)
+    key = 10 ** 6 + 1
+    d[key] = value
+    first = d.valuerefs()[0]
+    # Another value under the key.
+    other = Obj(1)
+    d[key] = other
+    second = d.valuerefs()[0]
+    assert second is not first
+    assert second() is other
+    # The same value under an equal key that is another object: the new
+    # entry carries the new key (the dict keeps its first key object).
+    equal_key = int(str(key))
+    assert equal_key == key and equal_key is not key
+    d[equal_key] = other
+    third = d.valuerefs()[0]
+    assert third is not second
+    assert third.key is equal_key
+    # The same value and key, with another _remove: an entry with it.
+    counting = _counting_remover(d, calls)
+    d[equal_key] = other
+    fourth = d.valuerefs()[0]
+    assert fourth is not third
+    assert fourth() is other
+    if sys.version_info >= (3, 4):
+        assert fourth.__callback__ is counting
+    del first, second, third, fourth
+    del value, other
+    collect_until(lambda: len(d) == 0 and calls)
+    assert calls == [equal_key]
+    assert list(d.data) == []
+
+
+def test_storing_again_after_the_entry_lost_its_key():
+    # A KeyedRef whose key was deleted is no entry to keep.
+    d = weakref.WeakValueDictionary()
+    value = Obj(1)
+    d[1] = value
+    del d.data[1].key
+    d[1] = value
+    assert d.valuerefs()[0].key == 1
+    assert d[1] is value
+
+
 def test_keyrefs():
     objs = [Obj(n) for n in range(3)]
     d = make("WeakKeyDictionary", *objs)

@@ -90,6 +90,19 @@ d.update(None)
 d.update({}, {})
 d.update(x=a); d["x"]
 d._store_pairs([(1, 2, 3)])
+d[1] = a; d[1] = a; [(wr.key, wr()) for wr in d.valuerefs()]
+d[1] = [1]
+d[[1]] = a
+d[{}] = a; d[{}]
+d[Obj(1)] = a; len(d)
+del d.data[1].key; d[1] = a; d.data[1].key
+d._remove = None; d[1] = a; d.data[1].key
+d._remove = len; d[1] = a; d[1]
+del d._remove; d[1] = [1]
+del d.data; d[1] = [1]
+del d.data; d[1] = b
+d.data = Missing(d.data); d[1] = a; d[1]
+d.data = [1]; d[0] = a; d.data[0]()
 k[1]
 k[1] = 2
 k.get(1)

@@ -20,6 +20,12 @@
  * Exact dicts and sets take the C API; any other object in "data" gets the
  * same Python-level operations the twin applies to it.
  *
+ * Where the three bases do the same (init, len, iteration, copy, update's
+ * stores, the method tables, the types), one function serves them all and
+ * asks kind_of(self) which base it works for: VALUE_DICT, KEY_DICT or
+ * WEAK_SET. The hot paths ([], in, get, setdefault, pop, add, ...) stay
+ * one function per kind, with no such question on the way.
+ *
  * Free-threaded builds: every reference this code reads from a shared
  * object is strong (PyDict_GetItemRef, PyWeakref_GetRef), so another thread
  * may change or empty a container meanwhile, with what each dict or set
@@ -33,7 +39,14 @@
  * they returned; _remove is a callable object, not a function (its
  * __closure__ is None all the same); a method called through its slot
  * wrapper with a wrong number of arguments (d.__getitem__()) words the
- * error as slot wrappers do.
+ * error as slot wrappers do; WeakValueDictionaryBase's d[key] = value,
+ * where data is an exact dict whose entry under key already is a KeyedRef
+ * of the interpreter's own type to value itself, carrying key itself, with
+ * the current _remove as callback, keeps that entry where the twin makes
+ * an equal new one (valuerefs() shows the same object; it dies and leaves
+ * as the new one would). It looks the key up before storing, so only for
+ * a key whose lookup runs no code of its own (exact str and int, objects
+ * hashed and compared as object does: bw_key_is_plain).
  */
 #include "_speedups_compat.h"
 
@@ -61,55 +74,84 @@ static PyObject *absent;
 static PyObject *pure_module;
 static int initialised;
 
-static PyTypeObject WeakValueDictionaryBase_Type;
-static PyTypeObject WeakKeyDictionaryBase_Type;
-static PyTypeObject WeakSetBase_Type;
+/* A static type's head; initialise() sets the rest (named fields would
+ * need C99 designated initialisers in a struct whose field list differs
+ * between versions). */
+#define TYPE_HEAD(name, size, dealloc)                                        \
+    {PyVarObject_HEAD_INIT(NULL, 0) "backports.weakref._speedups." name,      \
+     size, 0, dealloc}
+
+/* The three kinds of container, in this order wherever one thing stands
+ * for each: base_types, kind_names, the columns of method_rows. */
+enum { VALUE_DICT, KEY_DICT, WEAK_SET, KINDS };
+
+/* Each kind's base type, and its class name here and in the twin. */
+static PyTypeObject base_types[KINDS];
+static const char *const kind_names[KINDS] = {
+    "WeakValueDictionaryBase", "WeakKeyDictionaryBase", "WeakSetBase"
+};
 static PyTypeObject Remover_Type;
 static PyTypeObject SnapshotIterator_Type;
 static PyTypeObject LookupKey_Type;
 
+/* Which kind *self* is. A method of a base meets only instances of that
+ * base (its method descriptor checks), and a subclass keeps the base's
+ * layout, so the base is on the chain of tp_base from self's type: for the
+ * public classes, one step. */
+static int
+kind_of(PyObject *self)
+{
+    PyTypeObject *type;
+    int kind;
+    for (type = Py_TYPE(self); type != NULL; type = type->tp_base) {
+        for (kind = 0; kind < KINDS; kind++) {
+            if (type == &base_types[kind])
+                return kind;
+        }
+    }
+    return WEAK_SET;    /* not reached, by the above */
+}
+
 /* -- the twin, for the call shapes handled there ------------------------------ */
 
-/* The twin's function for "Class.method", a new reference. The function
- * itself, from the class __dict__: on Python 2 the attribute would be an
- * unbound method, which refuses instances of other classes. */
-static PyObject *
-twin_function(const char *twin)
+/* backports.weakref._pure, imported on first need. 0 or -1. */
+static int
+import_pure(void)
 {
-    const char *dot = strchr(twin, '.');
-    PyObject *class_name, *cls, *namespace, *function;
-    if (pure_module == NULL) {
+    if (pure_module == NULL)
         pure_module = PyImport_ImportModule("backports.weakref._pure");
-        if (pure_module == NULL)
-            return NULL;
-    }
-#ifdef BW_PY2
-    class_name = PyString_FromStringAndSize(twin, dot - twin);
-#else
-    class_name = PyUnicode_FromStringAndSize(twin, dot - twin);
-#endif
-    if (class_name == NULL)
+    return pure_module == NULL ? -1 : 0;
+}
+
+/* The twin's function *method* of the class of self's kind, a new
+ * reference. The function itself, from the class __dict__: on Python 2 the
+ * attribute would be an unbound method, which refuses instances of other
+ * classes. */
+static PyObject *
+twin_function(PyObject *self, const char *method)
+{
+    PyObject *cls, *namespace, *function;
+    if (import_pure() < 0)
         return NULL;
-    cls = PyObject_GetAttr(pure_module, class_name);
-    Py_DECREF(class_name);
+    cls = PyObject_GetAttrString(pure_module, kind_names[kind_of(self)]);
     if (cls == NULL)
         return NULL;
     namespace = PyObject_GetAttrString(cls, "__dict__");
     Py_DECREF(cls);
     if (namespace == NULL)
         return NULL;
-    function = PyMapping_GetItemString(namespace, (char *)(dot + 1));
+    function = PyMapping_GetItemString(namespace, (char *)method);
     Py_DECREF(namespace);
     return function;
 }
 
 static PyObject *
-bw_delegate_tuple(PyObject *self, const char *twin, PyObject *args,
+bw_delegate_tuple(PyObject *self, const char *method, PyObject *args,
                   PyObject *kwargs)
 {
     PyObject *function, *full, *result;
     Py_ssize_t i, n = PyTuple_GET_SIZE(args);
-    function = twin_function(twin);
+    function = twin_function(self, method);
     if (function == NULL)
         return NULL;
     full = PyTuple_New(n + 1);
@@ -128,7 +170,7 @@ bw_delegate_tuple(PyObject *self, const char *twin, PyObject *args,
 
 #if PY_VERSION_HEX >= 0x03070000
 static PyObject *
-bw_delegate_fast(PyObject *self, const char *twin, PyObject *const *args,
+bw_delegate_fast(PyObject *self, const char *method, PyObject *const *args,
                  Py_ssize_t nargs, PyObject *kwnames)
 {
     PyObject *positional, *keywords = NULL, *result;
@@ -153,7 +195,7 @@ bw_delegate_fast(PyObject *self, const char *twin, PyObject *const *args,
             }
         }
     }
-    result = bw_delegate_tuple(self, twin, positional, keywords);
+    result = bw_delegate_tuple(self, method, positional, keywords);
     Py_DECREF(positional);
     Py_XDECREF(keywords);
     return result;
@@ -171,12 +213,8 @@ unpack_pair(PyObject *item, PyObject **key, PyObject **value)
         *value = Py_NewRef(PyTuple_GET_ITEM(item, 1));
         return 0;
     }
-    if (pure_module == NULL) {
-        function = twin_function("WeakSetBase.add");  /* imports _pure */
-        if (function == NULL)
-            return -1;
-        Py_DECREF(function);
-    }
+    if (import_pure() < 0)
+        return -1;
     function = PyObject_GetAttrString(pure_module, "unpack_pair");
     if (function == NULL)
         return -1;
@@ -218,9 +256,8 @@ static PyObject *slot_descriptors[6];
 static int
 is_core_base(PyTypeObject *type)
 {
-    return type == &WeakValueDictionaryBase_Type
-        || type == &WeakKeyDictionaryBase_Type
-        || type == &WeakSetBase_Type;
+    return type == &base_types[VALUE_DICT] || type == &base_types[KEY_DICT]
+        || type == &base_types[WEAK_SET];
 }
 
 /* self.data or self._remove (*name*), a new reference. Read from the slot
@@ -254,6 +291,23 @@ container_attr(PyObject *self, PyObject *name)
 #endif
     }
     return PyObject_GetAttr(self, name);
+}
+
+/* self.data and self._remove, in that order, as new references. 0, or -1
+ * with neither. */
+static int
+data_and_remove(PyObject *self, PyObject **data, PyObject **remove)
+{
+    *remove = NULL;
+    *data = container_attr(self, str_data);
+    if (*data == NULL)
+        return -1;
+    *remove = container_attr(self, str_remove_attr);
+    if (*remove == NULL) {
+        Py_CLEAR(*data);
+        return -1;
+    }
+    return 0;
 }
 
 /* raise KeyError(key), one argument whatever key is (a tuple too). */
@@ -478,6 +532,19 @@ pairs_of(PyObject *other, int *error)
     return iterator;
 }
 
+/* len(self.data), every kind's. */
+static Py_ssize_t
+container_length(PyObject *self)
+{
+    Py_ssize_t n;
+    PyObject *data = container_attr(self, str_data);
+    if (data == NULL)
+        return -1;
+    n = data_len(data);
+    Py_DECREF(data);
+    return n;
+}
+
 static int
 container_traverse(PyObject *self, visitproc visit, void *arg)
 {
@@ -504,20 +571,21 @@ container_dealloc(PyObject *self)
 
 /* -- the removal callback --------------------------------------------------- */
 
-enum { REMOVES_VALUES, REMOVES_KEYS, REMOVES_MEMBERS };
-
 typedef struct {
     PyObject_HEAD
     PyObject *container;    /* a weak reference to the container */
-    int kind;
+    int kind;               /* the container's */
 } Remover;
 
-/* self._remove = <a Remover>, self.data = <data>, in the twin's order. */
+/* _init_entries(): self._remove = <a Remover>, self.data = <an empty dict
+ * or set>, in the twin's order. */
 static PyObject *
-init_entries(PyObject *self, int kind, PyObject *data)
+init_entries(PyObject *self, PyObject *unused)
 {
     Remover *remover;
-    int failed;
+    int failed, kind = kind_of(self);
+    PyObject *data = kind == WEAK_SET ? PySet_New(NULL) : PyDict_New();
+    (void)unused;
     if (data == NULL)
         return NULL;
     remover = PyObject_GC_New(Remover, &Remover_Type);
@@ -534,7 +602,7 @@ init_entries(PyObject *self, int kind, PyObject *data)
         return NULL;
     }
     PyObject_GC_Track(remover);
-    if (kind == REMOVES_VALUES)
+    if (kind == VALUE_DICT)
         failed = PyObject_SetAttr(self, str_remove_attr, (PyObject *)remover)
             < 0 || PyObject_SetAttr(self, str_data, data) < 0;
     else
@@ -568,7 +636,7 @@ remover_call(PyObject *op, PyObject *args, PyObject *kwargs)
     Py_DECREF(container);
     if (data == NULL)
         return NULL;
-    if (self->kind == REMOVES_VALUES) {
+    if (self->kind == VALUE_DICT) {
         /* Only while the entry under wr.key is dead: a newer value stored
          * under the same key survives (bpo-28427). */
         PyObject *key = keyed_ref_key_of(wr);
@@ -577,7 +645,7 @@ remover_call(PyObject *op, PyObject *args, PyObject *kwargs)
             Py_DECREF(key);
         }
     }
-    else if (self->kind == REMOVES_KEYS) {
+    else if (self->kind == KEY_DICT) {
         /* Already gone when deleted explicitly: no error (bpo-44962). */
         int failed = PyDict_CheckExact(data) ? PyDict_DelItem(data, wr)
                                              : PyObject_DelItem(data, wr);
@@ -639,20 +707,22 @@ remover_dealloc(PyObject *self)
     PyObject_GC_Del(self);
 }
 
-static PyTypeObject Remover_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    "backports.weakref._speedups.Remover",  /* tp_name */
-    sizeof(Remover),                        /* tp_basicsize */
-    0,                                      /* tp_itemsize */
-    remover_dealloc,                        /* tp_dealloc */
-};
+static PyTypeObject Remover_Type =
+    TYPE_HEAD("Remover", sizeof(Remover), remover_dealloc);
 
 /* -- snapshot iterators --------------------------------------------------------- */
 
+/* What an iterator yields: 3 * the container's kind + one of these (a
+ * set's members count as its keys). */
+enum { YIELDS_KEYS, YIELDS_VALUES, YIELDS_ITEMS };
 enum {
-    VALUE_DICT_KEYS, VALUE_DICT_VALUES, VALUE_DICT_ITEMS,
-    KEY_DICT_KEYS, KEY_DICT_VALUES, KEY_DICT_ITEMS,
-    SET_MEMBERS
+    VALUE_DICT_KEYS = 3 * VALUE_DICT + YIELDS_KEYS,
+    VALUE_DICT_VALUES = 3 * VALUE_DICT + YIELDS_VALUES,
+    VALUE_DICT_ITEMS = 3 * VALUE_DICT + YIELDS_ITEMS,
+    KEY_DICT_KEYS = 3 * KEY_DICT + YIELDS_KEYS,
+    KEY_DICT_VALUES = 3 * KEY_DICT + YIELDS_VALUES,
+    KEY_DICT_ITEMS = 3 * KEY_DICT + YIELDS_ITEMS,
+    SET_MEMBERS = 3 * WEAK_SET + YIELDS_KEYS
 };
 
 typedef struct {
@@ -684,6 +754,30 @@ new_iterator(PyObject *container, int kind)
     PyObject_GC_Track(it);
     return (PyObject *)it;
 }
+
+/* iter(self), every kind's: its keys, or its members. */
+static PyObject *
+container_iter(PyObject *self)
+{
+    return new_iterator(self, 3 * kind_of(self) + YIELDS_KEYS);
+}
+
+/* keys(), values() and items() of either dict: NAME_iterator, the method
+ * NAME, an iterator that *yields* keys, values or items. */
+#define ITERATOR_METHOD(name, yields)                                         \
+    static PyObject *                                                         \
+    name##_iterator_impl(PyObject *self, PyObject *const *args,               \
+                         Py_ssize_t nargs)                                    \
+    {                                                                         \
+        (void)args;                                                           \
+        (void)nargs;                                                          \
+        return new_iterator(self, 3 * kind_of(self) + (yields));              \
+    }                                                                         \
+    BW_METHOD(name##_iterator, name##_iterator_impl, 0, 0, #name)
+
+ITERATOR_METHOD(keys, YIELDS_KEYS)
+ITERATOR_METHOD(values, YIELDS_VALUES)
+ITERATOR_METHOD(items, YIELDS_ITEMS)
 
 static void
 iterator_finish(SnapshotIterator *it)
@@ -842,34 +936,11 @@ iterator_dealloc(PyObject *self)
     PyObject_GC_Del(self);
 }
 
-static PyTypeObject SnapshotIterator_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    "backports.weakref._speedups.SnapshotIterator", /* tp_name */
-    sizeof(SnapshotIterator),               /* tp_basicsize */
-    0,                                      /* tp_itemsize */
-    iterator_dealloc,                       /* tp_dealloc */
-};
+static PyTypeObject SnapshotIterator_Type =
+    TYPE_HEAD("SnapshotIterator", sizeof(SnapshotIterator),
+              iterator_dealloc);
 
 /* -- WeakValueDictionaryBase ---------------------------------------------------- */
-
-static PyObject *
-value_dict_init_entries(PyObject *self, PyObject *unused)
-{
-    (void)unused;
-    return init_entries(self, REMOVES_VALUES, PyDict_New());
-}
-
-static Py_ssize_t
-value_dict_length(PyObject *self)
-{
-    Py_ssize_t n;
-    PyObject *data = container_attr(self, str_data);
-    if (data == NULL)
-        return -1;
-    n = data_len(data);
-    Py_DECREF(data);
-    return n;
-}
 
 static PyObject *
 value_dict_subscript(PyObject *self, PyObject *key)
@@ -890,6 +961,44 @@ value_dict_subscript(PyObject *self, PyObject *key)
     return referent;
 }
 
+/* Whether data[key] is already what self[key] = value would store: a
+ * KeyedRef of the interpreter's own type, to value itself, carrying key
+ * itself, with the container's current _remove as its callback. The twin
+ * replaces it with a new one alike; here it stays (the one difference: the
+ * object valuerefs() shows). Exact dicts only; 1, else 0, -1 on error.
+ * Every reference read is strong (3.13t). */
+static int
+keeps_entry(PyObject *data, PyObject *key, PyObject *value, PyObject *remove)
+{
+    PyObject *wr, *referent, *wr_key;
+    int same = 0;
+    if (!PyDict_CheckExact(data))
+        return 0;
+    same = PyDict_GetItemRef(data, key, &wr);
+    if (same <= 0)
+        return same;
+    same = 0;
+    if (Py_TYPE(wr) == keyed_ref_type && bw_referent(wr, &referent) > 0) {
+        /* referent held: the callback stays (see bw_ref_callback). */
+        same = referent == value && bw_ref_callback(wr) == remove;
+        Py_DECREF(referent);
+    }
+    if (same) {
+        wr_key = keyed_ref_key_of(wr);
+        same = wr_key == key;
+        if (wr_key == NULL) {
+            /* Its key deleted (del wr.key): not ours to keep. */
+            if (PyErr_ExceptionMatches(PyExc_AttributeError))
+                PyErr_Clear();
+            else
+                same = -1;
+        }
+        Py_XDECREF(wr_key);
+    }
+    Py_DECREF(wr);
+    return same;
+}
+
 static int
 value_dict_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
 {
@@ -904,16 +1013,31 @@ value_dict_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
         Py_DECREF(data);
         return result;
     }
-    /* The twin makes the reference, then reads data: same order here. */
+    /* The twin makes the reference, then reads data. Where the reference
+     * can be made (else its TypeError comes first, as the twin's), data is
+     * read first here, to look for an entry to keep; making a ref runs no
+     * code that could tell. So is the key looked up, where a second lookup
+     * (the store) runs no code of its own. */
     remove = container_attr(self, str_remove_attr);
     if (remove == NULL)
         return -1;
+    data = NULL;
+    if (PyType_SUPPORTS_WEAKREFS(Py_TYPE(value)) && bw_key_is_plain(key)) {
+        data = container_attr(self, str_data);
+        result = data == NULL ? -1 : keeps_entry(data, key, value, remove);
+        if (result != 0) {
+            Py_DECREF(remove);
+            Py_XDECREF(data);
+            return result < 0 ? -1 : 0;
+        }
+    }
     wr = new_keyed_ref(value, remove, key);
     Py_DECREF(remove);
-    if (wr == NULL)
+    if (wr == NULL) {
+        Py_XDECREF(data);
         return -1;
-    data = container_attr(self, str_data);
-    if (data == NULL) {
+    }
+    if (data == NULL && (data = container_attr(self, str_data)) == NULL) {
         Py_DECREF(wr);
         return -1;
     }
@@ -991,9 +1115,6 @@ value_dict_get_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return Py_NewRef(nargs > 1 ? args[1] : Py_None);
 }
 
-BW_METHOD(value_dict_get, value_dict_get_impl, 1, 2,
-          "WeakValueDictionaryBase.get")
-
 static PyObject *
 value_dict_pop_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1029,9 +1150,6 @@ value_dict_pop_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return NULL;
 }
 
-BW_METHOD(value_dict_pop, value_dict_pop_impl, 1, 2,
-          "WeakValueDictionaryBase.pop")
-
 static PyObject *
 value_dict_setdefault_impl(PyObject *self, PyObject *const *args,
                            Py_ssize_t nargs)
@@ -1057,14 +1175,8 @@ value_dict_setdefault_impl(PyObject *self, PyObject *const *args,
         return NULL;
     PyErr_Clear();
     /* Absent or dead (bpo-19542): store the default. */
-    data = container_attr(self, str_data);
-    if (data == NULL)
+    if (data_and_remove(self, &data, &remove) < 0)
         return NULL;
-    remove = container_attr(self, str_remove_attr);
-    if (remove == NULL) {
-        Py_DECREF(data);
-        return NULL;
-    }
     wr = new_keyed_ref(deflt, remove, key);
     Py_DECREF(remove);
     if (wr == NULL) {
@@ -1077,216 +1189,7 @@ value_dict_setdefault_impl(PyObject *self, PyObject *const *args,
     return failed < 0 ? NULL : Py_NewRef(deflt);
 }
 
-BW_METHOD(value_dict_setdefault, value_dict_setdefault_impl, 1, 2,
-          "WeakValueDictionaryBase.setdefault")
-
-static PyObject *
-value_dict_iter(PyObject *self)
-{
-    return new_iterator(self, VALUE_DICT_KEYS);
-}
-
-static PyObject *
-value_dict_keys_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)args;
-    (void)nargs;
-    return new_iterator(self, VALUE_DICT_KEYS);
-}
-
-static PyObject *
-value_dict_values_impl(PyObject *self, PyObject *const *args,
-                       Py_ssize_t nargs)
-{
-    (void)args;
-    (void)nargs;
-    return new_iterator(self, VALUE_DICT_VALUES);
-}
-
-static PyObject *
-value_dict_items_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)args;
-    (void)nargs;
-    return new_iterator(self, VALUE_DICT_ITEMS);
-}
-
-BW_METHOD(value_dict_keys, value_dict_keys_impl, 0, 0,
-          "WeakValueDictionaryBase.keys")
-BW_METHOD(value_dict_values, value_dict_values_impl, 0, 0,
-          "WeakValueDictionaryBase.values")
-BW_METHOD(value_dict_items, value_dict_items_impl, 0, 0,
-          "WeakValueDictionaryBase.items")
-
-static PyObject *
-value_dict_copy_into(PyObject *self, PyObject *new)
-{
-    PyObject *new_data, *remove, *data, *copy, *pairs, *key, *wr, *referent;
-    Py_ssize_t position = 0;
-    int got, alive;
-    new_data = container_attr(new, str_data);
-    if (new_data == NULL)
-        return NULL;
-    remove = container_attr(new, str_remove_attr);
-    if (remove == NULL) {
-        Py_DECREF(new_data);
-        return NULL;
-    }
-    data = container_attr(self, str_data);
-    if (data == NULL)
-        goto error;
-    copy = dict_snapshot(data, &pairs);
-    Py_DECREF(data);
-    if (copy == NULL && pairs == NULL)
-        goto error;
-    while ((got = snapshot_next(copy, pairs, &position, &key, &wr)) > 0) {
-        alive = call_ref(wr, &referent);
-        Py_DECREF(wr);
-        if (alive > 0) {
-            /* referent stays held until its ref is stored: dying in
-             * between, it would leave a dead entry that no callback
-             * removes. */
-            PyObject *copied = new_keyed_ref(referent, remove, key);
-            if (copied == NULL || data_set(new_data, key, copied) < 0)
-                alive = -1;
-            Py_XDECREF(copied);
-            Py_DECREF(referent);
-        }
-        Py_DECREF(key);
-        if (alive < 0) {
-            got = -1;
-            break;
-        }
-    }
-    Py_XDECREF(copy);
-    Py_XDECREF(pairs);
-    if (got < 0)
-        goto error;
-    Py_DECREF(new_data);
-    Py_DECREF(remove);
-    Py_RETURN_NONE;
-error:
-    Py_DECREF(new_data);
-    Py_DECREF(remove);
-    return NULL;
-}
-
-/* The stores of update(): the pairs of a mapping, pairs, or None. Shared by
- * both dicts; *make_entry* makes what data[entry_key] holds. */
-typedef int (*make_entry_function)(PyObject *key, PyObject *value,
-                                   PyObject *remove, PyObject **entry_key,
-                                   PyObject **entry);
-
-static PyObject *
-store_pairs(PyObject *self, PyObject *other, make_entry_function make_entry)
-{
-    PyObject *data, *remove, *pairs, *item;
-    int error;
-    data = container_attr(self, str_data);
-    if (data == NULL)
-        return NULL;
-    remove = container_attr(self, str_remove_attr);
-    if (remove == NULL) {
-        Py_DECREF(data);
-        return NULL;
-    }
-    pairs = pairs_of(other, &error);
-    while (!error && pairs != NULL && (item = PyIter_Next(pairs)) != NULL) {
-        PyObject *key, *value, *entry_key, *entry;
-        error = unpack_pair(item, &key, &value) < 0;
-        Py_DECREF(item);
-        if (error)
-            break;
-        /* The pair's objects stay held until their entry is stored: one
-         * that only the pair kept alive dies after, its callback then
-         * removing the entry, as the twin's does. */
-        error = make_entry(key, value, remove, &entry_key, &entry) < 0;
-        if (!error) {
-            error = data_set(data, entry_key, entry) < 0;
-            Py_DECREF(entry_key);
-            Py_DECREF(entry);
-        }
-        Py_DECREF(key);
-        Py_DECREF(value);
-    }
-    if (!error && pairs != NULL && PyErr_Occurred())
-        error = 1;
-    Py_XDECREF(pairs);
-    Py_DECREF(remove);
-    Py_DECREF(data);
-    if (error)
-        return NULL;
-    Py_RETURN_NONE;
-}
-
-static int
-make_value_entry(PyObject *key, PyObject *value, PyObject *remove,
-                 PyObject **entry_key, PyObject **entry)
-{
-    *entry = new_keyed_ref(value, remove, key);
-    if (*entry == NULL)
-        return -1;
-    *entry_key = Py_NewRef(key);
-    return 0;
-}
-
-static PyObject *
-value_dict_store_pairs(PyObject *self, PyObject *other)
-{
-    return store_pairs(self, other, make_value_entry);
-}
-
-static PyMethodDef value_dict_methods[] = {
-    {"_init_entries", value_dict_init_entries, METH_NOARGS,
-     PyDoc_STR("Give the container its empty data and its _remove.")},
-    {"get", (PyCFunction)(void (*)(void))value_dict_get, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("get($self, key, default=None)",
-                      "The value under key while it lives, else default.")},
-    {"pop", (PyCFunction)(void (*)(void))value_dict_pop, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("pop($self, key, *args)",
-                      "Remove key; return its live value, else the "
-                      "default given, else raise KeyError.")},
-    {"setdefault", (PyCFunction)(void (*)(void))value_dict_setdefault,
-     BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("setdefault($self, key, default=None)",
-                      "The live value under key; else store default "
-                      "there and return it.")},
-    {"keys", (PyCFunction)(void (*)(void))value_dict_keys, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("keys($self)",
-                      "Iterate over the keys of the live values, from a "
-                      "snapshot taken at the first step.")},
-    {"values", (PyCFunction)(void (*)(void))value_dict_values,
-     BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("values($self)",
-                      "Iterate over the live values, from a snapshot "
-                      "taken at the first step.")},
-    {"items", (PyCFunction)(void (*)(void))value_dict_items, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("items($self)",
-                      "Iterate over (key, value) for the live values, "
-                      "from a snapshot taken at the first step.")},
-    {"_copy_into", value_dict_copy_into, METH_O,
-     PyDoc_STR("Store each live entry into new, an empty container.")},
-    {"_store_pairs", value_dict_store_pairs, METH_O,
-     PyDoc_STR("Store the pairs of other (a mapping, pairs, or None).")},
-    {NULL, NULL, 0, NULL}
-};
-
-static PyMappingMethods value_dict_as_mapping = {
-    value_dict_length, value_dict_subscript, value_dict_ass_subscript
-};
-
-static PySequenceMethods value_dict_as_sequence = {
-    0, 0, 0, 0, 0, 0, 0, value_dict_contains
-};
-
 /* -- WeakKeyDictionaryBase -------------------------------------------------------- */
-
-static PyObject *
-key_dict_init_entries(PyObject *self, PyObject *unused)
-{
-    (void)unused;
-    return init_entries(self, REMOVES_KEYS, PyDict_New());
-}
 
 /* What a lookup in a dict or set of refs needs of ref(key), without a ref:
  * the key's hash, and equality with each ref met, as ref's own == has it
@@ -1339,13 +1242,8 @@ lookup_key_dealloc(PyObject *self)
     PyObject_Free(self);
 }
 
-static PyTypeObject LookupKey_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    "backports.weakref._speedups.LookupKey",  /* tp_name */
-    sizeof(LookupKey),                      /* tp_basicsize */
-    0,                                      /* tp_itemsize */
-    lookup_key_dealloc,                     /* tp_dealloc */
-};
+static PyTypeObject LookupKey_Type =
+    TYPE_HEAD("LookupKey", sizeof(LookupKey), lookup_key_dealloc);
 
 /* What to look *key* up with in *data*: for an exact dict or set, a
  * LookupKey, else a new ref. NULL with TypeError where the key cannot be weakly referenced. */
@@ -1512,8 +1410,6 @@ key_dict_get_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return value;
 }
 
-BW_METHOD(key_dict_get, key_dict_get_impl, 1, 2, "WeakKeyDictionaryBase.get")
-
 static PyObject *
 key_dict_pop_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1530,16 +1426,13 @@ key_dict_pop_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 key_error_for(wr, args[0]);
         }
     }
-    else if (nargs > 1)
-        value = PyObject_CallMethodObjArgs(data, str_pop, wr, args[1], NULL);
-    else
-        value = PyObject_CallMethodObjArgs(data, str_pop, wr, NULL);
+    else    /* data.pop(wr[, default]): a NULL default ends the arguments */
+        value = PyObject_CallMethodObjArgs(data, str_pop, wr,
+                                           nargs > 1 ? args[1] : NULL, NULL);
     Py_DECREF(wr);
     Py_DECREF(data);
     return value;
 }
-
-BW_METHOD(key_dict_pop, key_dict_pop_impl, 1, 2, "WeakKeyDictionaryBase.pop")
 
 static PyObject *
 key_dict_setdefault_impl(PyObject *self, PyObject *const *args,
@@ -1558,60 +1451,39 @@ key_dict_setdefault_impl(PyObject *self, PyObject *const *args,
     return value;
 }
 
-BW_METHOD(key_dict_setdefault, key_dict_setdefault_impl, 1, 2,
-          "WeakKeyDictionaryBase.setdefault")
+/* -- what the two dicts share ------------------------------------------------- */
 
-static PyObject *
-key_dict_iter(PyObject *self)
+/* data[key] = value in a dict of *kind*, as it stores that: a KeyedRef to
+ * the value under the key, or the value under a ref to the key; the ref
+ * made with the callback *remove*. 0 or -1. */
+static int
+store_entry(int kind, PyObject *data, PyObject *key, PyObject *value,
+            PyObject *remove)
 {
-    return new_iterator(self, KEY_DICT_KEYS);
-}
-
-static PyObject *
-key_dict_keys_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)args;
-    (void)nargs;
-    return new_iterator(self, KEY_DICT_KEYS);
-}
-
-static PyObject *
-key_dict_values_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)args;
-    (void)nargs;
-    return new_iterator(self, KEY_DICT_VALUES);
-}
-
-static PyObject *
-key_dict_items_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)args;
-    (void)nargs;
-    return new_iterator(self, KEY_DICT_ITEMS);
-}
-
-BW_METHOD(key_dict_keys, key_dict_keys_impl, 0, 0,
-          "WeakKeyDictionaryBase.keys")
-BW_METHOD(key_dict_values, key_dict_values_impl, 0, 0,
-          "WeakKeyDictionaryBase.values")
-BW_METHOD(key_dict_items, key_dict_items_impl, 0, 0,
-          "WeakKeyDictionaryBase.items")
-
-static PyObject *
-key_dict_copy_into(PyObject *self, PyObject *new)
-{
-    PyObject *new_data, *remove, *data, *copy, *pairs, *wr, *value, *key;
-    Py_ssize_t position = 0;
-    int got, alive;
-    new_data = container_attr(new, str_data);
-    if (new_data == NULL)
-        return NULL;
-    remove = container_attr(new, str_remove_attr);
-    if (remove == NULL) {
-        Py_DECREF(new_data);
-        return NULL;
+    PyObject *wr;
+    int failed;
+    if (kind == VALUE_DICT) {
+        wr = new_keyed_ref(value, remove, key);
+        failed = wr == NULL ? -1 : data_set(data, key, wr);
     }
+    else {
+        wr = PyWeakref_NewRef(key, remove);
+        failed = wr == NULL ? -1 : data_set(data, wr, value);
+    }
+    Py_XDECREF(wr);
+    return failed;
+}
+
+/* _copy_into(new): each live entry of self stored into new, the same kind
+ * of dict. */
+static PyObject *
+dict_copy_into(PyObject *self, PyObject *new)
+{
+    int kind = kind_of(self), got, alive;
+    PyObject *new_data, *remove, *data, *copy, *pairs, *key, *value;
+    Py_ssize_t position = 0;
+    if (data_and_remove(new, &new_data, &remove) < 0)
+        return NULL;
     data = container_attr(self, str_data);
     if (data == NULL)
         goto error;
@@ -1619,19 +1491,19 @@ key_dict_copy_into(PyObject *self, PyObject *new)
     Py_DECREF(data);
     if (copy == NULL && pairs == NULL)
         goto error;
-    while ((got = snapshot_next(copy, pairs, &position, &wr, &value)) > 0) {
-        alive = call_ref(wr, &key);
-        Py_DECREF(wr);
-        if (alive > 0) {
-            /* key stays held until its ref is stored: were it to die in
-             * between, the ref's callback would meet a ref with no hash. */
-            PyObject *copied = PyWeakref_NewRef(key, remove);
-            if (copied == NULL || data_set(new_data, copied, value) < 0)
-                alive = -1;
-            Py_XDECREF(copied);
-            Py_DECREF(key);
-        }
-        Py_DECREF(value);
+    while ((got = snapshot_next(copy, pairs, &position, &key, &value)) > 0) {
+        /* The entry's ref gives way to what it refers to. */
+        PyObject **wr = kind == KEY_DICT ? &key : &value, *referent;
+        alive = call_ref(*wr, &referent);
+        Py_SETREF(*wr, referent);
+        /* The referent stays held until its new ref is stored: dying in
+         * between, it would leave a dead entry that no callback removes,
+         * or a callback that meets a ref with no hash. */
+        if (alive > 0
+                && store_entry(kind, new_data, key, value, remove) < 0)
+            alive = -1;
+        Py_XDECREF(key);
+        Py_XDECREF(value);
         if (alive < 0) {
             got = -1;
             break;
@@ -1650,85 +1522,41 @@ error:
     return NULL;
 }
 
-static int
-make_key_entry(PyObject *key, PyObject *value, PyObject *remove,
-               PyObject **entry_key, PyObject **entry)
-{
-    *entry_key = PyWeakref_NewRef(key, remove);
-    if (*entry_key == NULL)
-        return -1;
-    *entry = Py_NewRef(value);
-    return 0;
-}
-
+/* _store_pairs(other): the stores of update(), from the pairs of a
+ * mapping, pairs, or None. */
 static PyObject *
-key_dict_store_pairs(PyObject *self, PyObject *other)
+dict_store_pairs(PyObject *self, PyObject *other)
 {
-    return store_pairs(self, other, make_key_entry);
+    int kind = kind_of(self);
+    PyObject *data, *remove, *pairs, *item;
+    int error;
+    if (data_and_remove(self, &data, &remove) < 0)
+        return NULL;
+    pairs = pairs_of(other, &error);
+    while (!error && pairs != NULL && (item = PyIter_Next(pairs)) != NULL) {
+        PyObject *key, *value;
+        error = unpack_pair(item, &key, &value) < 0;
+        Py_DECREF(item);
+        if (error)
+            break;
+        /* The pair's objects stay held until their entry is stored: one
+         * that only the pair kept alive dies after, its callback then
+         * removing the entry, as the twin's does. */
+        error = store_entry(kind, data, key, value, remove) < 0;
+        Py_DECREF(key);
+        Py_DECREF(value);
+    }
+    if (!error && pairs != NULL && PyErr_Occurred())
+        error = 1;
+    Py_XDECREF(pairs);
+    Py_DECREF(remove);
+    Py_DECREF(data);
+    if (error)
+        return NULL;
+    Py_RETURN_NONE;
 }
-
-static PyMethodDef key_dict_methods[] = {
-    {"_init_entries", key_dict_init_entries, METH_NOARGS,
-     PyDoc_STR("Give the container its empty data and its _remove.")},
-    {"get", (PyCFunction)(void (*)(void))key_dict_get, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("get($self, key, default=None)",
-                      "The value under key, else default.")},
-    {"pop", (PyCFunction)(void (*)(void))key_dict_pop, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("pop($self, key, *args)",
-                      "Remove key and return its value, else the default "
-                      "given, else raise KeyError.")},
-    {"setdefault", (PyCFunction)(void (*)(void))key_dict_setdefault,
-     BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("setdefault($self, key, default=None)",
-                      "The value under key; else store default there and "
-                      "return it.")},
-    {"keys", (PyCFunction)(void (*)(void))key_dict_keys, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("keys($self)",
-                      "Iterate over the live keys, from a snapshot taken "
-                      "at the first step.")},
-    {"values", (PyCFunction)(void (*)(void))key_dict_values, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("values($self)",
-                      "Iterate over the values of the live keys, from a "
-                      "snapshot taken at the first step.")},
-    {"items", (PyCFunction)(void (*)(void))key_dict_items, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("items($self)",
-                      "Iterate over (key, value) for the live keys, from a "
-                      "snapshot taken at the first step.")},
-    {"_copy_into", key_dict_copy_into, METH_O,
-     PyDoc_STR("Store each live entry into new, an empty container.")},
-    {"_store_pairs", key_dict_store_pairs, METH_O,
-     PyDoc_STR("Store the pairs of other (a mapping, pairs, or None).")},
-    {NULL, NULL, 0, NULL}
-};
-
-static PyMappingMethods key_dict_as_mapping = {
-    value_dict_length, key_dict_subscript, key_dict_ass_subscript
-};
-
-static PySequenceMethods key_dict_as_sequence = {
-    0, 0, 0, 0, 0, 0, 0, key_dict_contains
-};
 
 /* -- WeakSetBase ------------------------------------------------------------------ */
-
-static PyObject *
-set_init_entries(PyObject *self, PyObject *unused)
-{
-    (void)unused;
-    return init_entries(self, REMOVES_MEMBERS, PySet_New(NULL));
-}
-
-static PyObject *
-set_iter(PyObject *self)
-{
-    return new_iterator(self, SET_MEMBERS);
-}
-
-static int
-set_contains(PyObject *self, PyObject *item)
-{
-    return key_dict_contains(self, item);   /* ref(item) in data, alike */
-}
 
 /* data.<method>(ref(item)), with _remove as the callback when
  * *with_callback*: add, remove, discard. */
@@ -1779,10 +1607,6 @@ set_discard_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     (void)nargs;
     return set_apply(self, args[0], 0, str_discard);
 }
-
-BW_METHOD(set_add, set_add_impl, 1, 1, "WeakSetBase.add")
-BW_METHOD(set_remove, set_remove_impl, 1, 1, "WeakSetBase.remove")
-BW_METHOD(set_discard, set_discard_impl, 1, 1, "WeakSetBase.discard")
 
 /* Add ref(element, remove) for each element, to data, a set or anything
  * with add(). */
@@ -1867,14 +1691,8 @@ set_update_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             return NULL;
         Py_RETURN_NONE;
     }
-    data = container_attr(self, str_data);
-    if (data == NULL)
+    if (data_and_remove(self, &data, &remove) < 0)
         return NULL;
-    remove = container_attr(self, str_remove_attr);
-    if (remove == NULL) {
-        Py_DECREF(data);
-        return NULL;
-    }
     failed = add_refs(data, remove, other, 0);
     Py_DECREF(remove);
     Py_DECREF(data);
@@ -1883,21 +1701,13 @@ set_update_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
-BW_METHOD(set_update, set_update_impl, 1, 1, "WeakSetBase.update")
-
 static PyObject *
 set_copy_into(PyObject *self, PyObject *new)
 {
     PyObject *new_data, *remove, *data, *snapshot;
     int failed;
-    new_data = container_attr(new, str_data);
-    if (new_data == NULL)
+    if (data_and_remove(new, &new_data, &remove) < 0)
         return NULL;
-    remove = container_attr(new, str_remove_attr);
-    if (remove == NULL) {
-        Py_DECREF(new_data);
-        return NULL;
-    }
     data = container_attr(self, str_data);
     snapshot = data == NULL ? NULL : PySequence_List(data);
     Py_XDECREF(data);
@@ -1910,72 +1720,165 @@ set_copy_into(PyObject *self, PyObject *new)
     Py_RETURN_NONE;
 }
 
-static PyMethodDef set_methods[] = {
-    {"_init_entries", set_init_entries, METH_NOARGS,
-     PyDoc_STR("Give the set its empty data and its _remove.")},
-    {"add", (PyCFunction)(void (*)(void))set_add, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("add($self, item)", "Add item.")},
-    {"remove", (PyCFunction)(void (*)(void))set_remove, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("remove($self, item)",
-                      "Remove item; KeyError if it is not a member.")},
-    {"discard", (PyCFunction)(void (*)(void))set_discard, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("discard($self, item)",
-                      "Remove item if it is a member.")},
-    {"update", (PyCFunction)(void (*)(void))set_update, BW_METHOD_FLAGS,
-     BW_SIGNATURE_DOC("update($self, other)",
-                      "Add each element of other.")},
-    {"_copy_into", set_copy_into, METH_O,
-     PyDoc_STR("Add each live member to new, an empty set.")},
-    {NULL, NULL, 0, NULL}
-};
-
-static PySequenceMethods set_as_sequence = {
-    value_dict_length, 0, 0, 0, 0, 0, 0, set_contains
-};
-
 /* -- the types and the module -------------------------------------------------- */
 
-static PyTypeObject WeakValueDictionaryBase_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    "backports.weakref._speedups.WeakValueDictionaryBase", /* tp_name */
-    sizeof(Container),                      /* tp_basicsize */
-    0,                                      /* tp_itemsize */
-    container_dealloc,                      /* tp_dealloc */
+/* The entries of the methods that take arguments: their implementations
+ * above, or the twin's method for other call shapes. */
+BW_METHOD(value_dict_get, value_dict_get_impl, 1, 2, "get")
+BW_METHOD(value_dict_pop, value_dict_pop_impl, 1, 2, "pop")
+BW_METHOD(value_dict_setdefault, value_dict_setdefault_impl, 1, 2,
+          "setdefault")
+BW_METHOD(key_dict_get, key_dict_get_impl, 1, 2, "get")
+BW_METHOD(key_dict_pop, key_dict_pop_impl, 1, 2, "pop")
+BW_METHOD(key_dict_setdefault, key_dict_setdefault_impl, 1, 2,
+          "setdefault")
+BW_METHOD(set_add, set_add_impl, 1, 1, "add")
+BW_METHOD(set_remove, set_remove_impl, 1, 1, "remove")
+BW_METHOD(set_discard, set_discard_impl, 1, 1, "discard")
+BW_METHOD(set_update, set_update_impl, 1, 1, "update")
+
+/* The methods of the three bases: a row a name, with each kind's function
+ * and docstring in the order of the kinds; no function, no method. */
+typedef struct {
+    const char *name;
+    int flags;
+    PyCFunction function[KINDS];
+    const char *doc[KINDS];
+} MethodRow;
+
+#define FAST(function) ((PyCFunction)(void (*)(void))(function))
+
+static const MethodRow method_rows[] = {
+    {"_init_entries", METH_NOARGS,
+     {init_entries, init_entries, init_entries},
+     {PyDoc_STR("Give the container its empty data and its _remove."),
+      PyDoc_STR("Give the container its empty data and its _remove."),
+      PyDoc_STR("Give the set its empty data and its _remove.")}},
+    {"get", BW_METHOD_FLAGS, {FAST(value_dict_get), FAST(key_dict_get)},
+     {BW_SIGNATURE_DOC("get($self, key, default=None)",
+                       "The value under key while it lives, else default."),
+      BW_SIGNATURE_DOC("get($self, key, default=None)",
+                       "The value under key, else default.")}},
+    {"pop", BW_METHOD_FLAGS, {FAST(value_dict_pop), FAST(key_dict_pop)},
+     {BW_SIGNATURE_DOC("pop($self, key, *args)",
+                       "Remove key; return its live value, else the "
+                       "default given, else raise KeyError."),
+      BW_SIGNATURE_DOC("pop($self, key, *args)",
+                       "Remove key and return its value, else the default "
+                       "given, else raise KeyError.")}},
+    {"setdefault", BW_METHOD_FLAGS,
+     {FAST(value_dict_setdefault), FAST(key_dict_setdefault)},
+     {BW_SIGNATURE_DOC("setdefault($self, key, default=None)",
+                       "The live value under key; else store default "
+                       "there and return it."),
+      BW_SIGNATURE_DOC("setdefault($self, key, default=None)",
+                       "The value under key; else store default there and "
+                       "return it.")}},
+    {"keys", BW_METHOD_FLAGS, {FAST(keys_iterator), FAST(keys_iterator)},
+     {BW_SIGNATURE_DOC("keys($self)",
+                       "Iterate over the keys of the live values, from a "
+                       "snapshot taken at the first step."),
+      BW_SIGNATURE_DOC("keys($self)",
+                       "Iterate over the live keys, from a snapshot taken "
+                       "at the first step.")}},
+    {"values", BW_METHOD_FLAGS, {FAST(values_iterator), FAST(values_iterator)},
+     {BW_SIGNATURE_DOC("values($self)",
+                       "Iterate over the live values, from a snapshot "
+                       "taken at the first step."),
+      BW_SIGNATURE_DOC("values($self)",
+                       "Iterate over the values of the live keys, from a "
+                       "snapshot taken at the first step.")}},
+    {"items", BW_METHOD_FLAGS, {FAST(items_iterator), FAST(items_iterator)},
+     {BW_SIGNATURE_DOC("items($self)",
+                       "Iterate over (key, value) for the live values, "
+                       "from a snapshot taken at the first step."),
+      BW_SIGNATURE_DOC("items($self)",
+                       "Iterate over (key, value) for the live keys, from a "
+                       "snapshot taken at the first step.")}},
+    {"add", BW_METHOD_FLAGS, {NULL, NULL, FAST(set_add)},
+     {NULL, NULL, BW_SIGNATURE_DOC("add($self, item)", "Add item.")}},
+    {"remove", BW_METHOD_FLAGS, {NULL, NULL, FAST(set_remove)},
+     {NULL, NULL,
+      BW_SIGNATURE_DOC("remove($self, item)",
+                       "Remove item; KeyError if it is not a member.")}},
+    {"discard", BW_METHOD_FLAGS, {NULL, NULL, FAST(set_discard)},
+     {NULL, NULL, BW_SIGNATURE_DOC("discard($self, item)",
+                                   "Remove item if it is a member.")}},
+    {"update", BW_METHOD_FLAGS, {NULL, NULL, FAST(set_update)},
+     {NULL, NULL, BW_SIGNATURE_DOC("update($self, other)",
+                                   "Add each element of other.")}},
+    {"_copy_into", METH_O, {dict_copy_into, dict_copy_into, set_copy_into},
+     {PyDoc_STR("Store each live entry into new, an empty container."),
+      PyDoc_STR("Store each live entry into new, an empty container."),
+      PyDoc_STR("Add each live member to new, an empty set.")}},
+    {"_store_pairs", METH_O, {dict_store_pairs, dict_store_pairs},
+     {PyDoc_STR("Store the pairs of other (a mapping, pairs, or None)."),
+      PyDoc_STR("Store the pairs of other (a mapping, pairs, or None).")}}
 };
 
-static PyTypeObject WeakKeyDictionaryBase_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    "backports.weakref._speedups.WeakKeyDictionaryBase", /* tp_name */
-    sizeof(Container),                      /* tp_basicsize */
-    0,                                      /* tp_itemsize */
-    container_dealloc,                      /* tp_dealloc */
+#define METHOD_ROWS ((int)(sizeof method_rows / sizeof method_rows[0]))
+
+/* Each base's method table, dealt out of method_rows at initialise(), and
+ * ended by the zeroed entries left over. */
+static PyMethodDef base_methods[KINDS][METHOD_ROWS + 1];
+
+/* len, [] and in. WeakSetBase has no mapping methods; its "in" is the key
+ * dict's: ref(item) in data, alike. */
+static PyMappingMethods dict_as_mapping[2] = {
+    {container_length, value_dict_subscript, value_dict_ass_subscript},
+    {container_length, key_dict_subscript, key_dict_ass_subscript}
+};
+static PySequenceMethods base_as_sequence[KINDS] = {
+    {0, 0, 0, 0, 0, 0, 0, value_dict_contains},
+    {0, 0, 0, 0, 0, 0, 0, key_dict_contains},
+    {container_length, 0, 0, 0, 0, 0, 0, key_dict_contains}
 };
 
-static PyTypeObject WeakSetBase_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    "backports.weakref._speedups.WeakSetBase", /* tp_name */
-    sizeof(Container),                      /* tp_basicsize */
-    0,                                      /* tp_itemsize */
-    container_dealloc,                      /* tp_dealloc */
+static PyTypeObject base_types[KINDS] = {
+    TYPE_HEAD("WeakValueDictionaryBase", sizeof(Container), container_dealloc),
+    TYPE_HEAD("WeakKeyDictionaryBase", sizeof(Container), container_dealloc),
+    TYPE_HEAD("WeakSetBase", sizeof(Container), container_dealloc)
 };
 
-/* The slots every base shares; the rest is set in fill_base(). (Named
- * fields would need C99 designated initialisers in a struct whose field
- * list differs between versions.) */
+static const char *const base_docs[KINDS] = {
+    "The hot paths of WeakValueDictionary, compiled.",
+    "The hot paths of WeakKeyDictionary, compiled.",
+    "The hot paths of WeakSet, compiled."
+};
+
+/* The slots of a type whose objects hold others: GC, its doc. */
 static void
-fill_base(PyTypeObject *type, const char *doc, PyMethodDef *methods,
-          PyMappingMethods *as_mapping, PySequenceMethods *as_sequence,
-          getiterfunc iter)
+fill_gc_type(PyTypeObject *type, const char *doc, traverseproc traverse,
+             inquiry clear)
 {
-    type->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE
-        | Py_TPFLAGS_HAVE_GC;
+    type->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC;
     type->tp_doc = doc;
-    type->tp_methods = methods;
-    type->tp_as_mapping = as_mapping;
-    type->tp_as_sequence = as_sequence;
-    type->tp_iter = iter;
-    type->tp_traverse = container_traverse;
-    type->tp_clear = container_clear;
+    type->tp_traverse = traverse;
+    type->tp_clear = clear;
+}
+
+/* The slots of the base of *kind*, and its share of method_rows. */
+static void
+fill_base(int kind)
+{
+    PyTypeObject *type = &base_types[kind];
+    PyMethodDef *method = base_methods[kind];
+    int row;
+    for (row = 0; row < METHOD_ROWS; row++) {
+        if (method_rows[row].function[kind] == NULL)
+            continue;
+        method->ml_name = method_rows[row].name;
+        method->ml_meth = method_rows[row].function[kind];
+        method->ml_flags = method_rows[row].flags;
+        method->ml_doc = method_rows[row].doc[kind];
+        method++;
+    }
+    fill_gc_type(type, base_docs[kind], container_traverse, container_clear);
+    type->tp_flags |= Py_TPFLAGS_BASETYPE;
+    type->tp_methods = base_methods[kind];
+    type->tp_as_mapping = kind == WEAK_SET ? NULL : &dict_as_mapping[kind];
+    type->tp_as_sequence = &base_as_sequence[kind];
+    type->tp_iter = container_iter;
     type->tp_members = container_members;
     type->tp_new = PyType_GenericNew;
     type->tp_free = PyObject_GC_Del;
@@ -1986,41 +1889,30 @@ static int
 initialise(void)
 {
     PyObject *weakref = NULL, *weakref_c = NULL;
+    int kind;
     if (initialised)
         return 0;
-    fill_base(&WeakValueDictionaryBase_Type,
-              "The hot paths of WeakValueDictionary, compiled.",
-              value_dict_methods, &value_dict_as_mapping,
-              &value_dict_as_sequence, value_dict_iter);
-    fill_base(&WeakKeyDictionaryBase_Type,
-              "The hot paths of WeakKeyDictionary, compiled.",
-              key_dict_methods, &key_dict_as_mapping, &key_dict_as_sequence,
-              key_dict_iter);
-    fill_base(&WeakSetBase_Type, "The hot paths of WeakSet, compiled.",
-              set_methods, NULL, &set_as_sequence, set_iter);
-    Remover_Type.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC;
-    Remover_Type.tp_doc = "The removal callback of a container's "
-        "references (what the pure twin's _remove function does).";
+    for (kind = 0; kind < KINDS; kind++) {
+        fill_base(kind);
+        if (PyType_Ready(&base_types[kind]) < 0)
+            return -1;
+    }
+    fill_gc_type(&Remover_Type, "The removal callback of a container's "
+                 "references (what the pure twin's _remove function does).",
+                 remover_traverse, remover_clear);
     Remover_Type.tp_call = remover_call;
-    Remover_Type.tp_traverse = remover_traverse;
-    Remover_Type.tp_clear = remover_clear;
     Remover_Type.tp_getset = remover_getset;
-    SnapshotIterator_Type.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC;
-    SnapshotIterator_Type.tp_doc = "An iterator over a container's "
-        "entries, as they were at its first step, skipping the dead.";
+    fill_gc_type(&SnapshotIterator_Type, "An iterator over a container's "
+                 "entries, as they were at its first step, skipping the "
+                 "dead.", iterator_traverse, iterator_clear);
     SnapshotIterator_Type.tp_iter = PyObject_SelfIter;
     SnapshotIterator_Type.tp_iternext = iterator_next;
-    SnapshotIterator_Type.tp_traverse = iterator_traverse;
-    SnapshotIterator_Type.tp_clear = iterator_clear;
     LookupKey_Type.tp_flags = Py_TPFLAGS_DEFAULT;
     LookupKey_Type.tp_doc = "What a lookup finds an entry by, in place of "
         "a weak reference to the key.";
     LookupKey_Type.tp_hash = lookup_key_hash;
     LookupKey_Type.tp_richcompare = lookup_key_richcompare;
     if (PyType_Ready(&LookupKey_Type) < 0
-            || PyType_Ready(&WeakValueDictionaryBase_Type) < 0
-            || PyType_Ready(&WeakKeyDictionaryBase_Type) < 0
-            || PyType_Ready(&WeakSetBase_Type) < 0
             || PyType_Ready(&Remover_Type) < 0
             || PyType_Ready(&SnapshotIterator_Type) < 0)
         return -1;
@@ -2073,22 +1965,14 @@ initialise(void)
                                         "items");
 #endif
     dict_values = PyObject_GetAttrString((PyObject *)&PyDict_Type, "values");
-    {
-        PyTypeObject *bases[3];
-        int i;
-        bases[0] = &WeakValueDictionaryBase_Type;
-        bases[1] = &WeakKeyDictionaryBase_Type;
-        bases[2] = &WeakSetBase_Type;
-        for (i = 0; i < 3; i++) {
-            /* Borrowed: the types hold them for good. */
-            slot_descriptors[2 * i] = _PyType_Lookup(bases[i], str_data);
-            slot_descriptors[2 * i + 1] = _PyType_Lookup(bases[i],
-                                                         str_remove_attr);
-            if (slot_descriptors[2 * i] == NULL
-                    || slot_descriptors[2 * i + 1] == NULL) {
-                PyErr_SetString(PyExc_ImportError, "no data/_remove slot");
-                goto error;
-            }
+    for (kind = 0; kind < KINDS; kind++) {
+        PyObject **found = &slot_descriptors[2 * kind];
+        /* Borrowed: the types hold them for good. */
+        found[0] = _PyType_Lookup(&base_types[kind], str_data);
+        found[1] = _PyType_Lookup(&base_types[kind], str_remove_attr);
+        if (found[0] == NULL || found[1] == NULL) {
+            PyErr_SetString(PyExc_ImportError, "no data/_remove slot");
+            goto error;
         }
     }
 #ifndef Py_GIL_DISABLED
@@ -2096,7 +1980,8 @@ initialise(void)
     if (ref_new_arguments == NULL)
         goto error;
 #endif
-    weakset_add = PyObject_GetAttr((PyObject *)&WeakSetBase_Type, str_add);
+    weakset_add = PyObject_GetAttr((PyObject *)&base_types[WEAK_SET],
+                                   str_add);
     absent = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
     if (remove_dead_weakref == NULL || dict_pop == NULL
             || dict_setdefault == NULL || dict_items == NULL
@@ -2126,15 +2011,14 @@ add_type(PyObject *module, const char *name, PyTypeObject *type)
 static int
 speedups_exec(PyObject *module)
 {
-    if (initialise() < 0
-            || add_type(module, "WeakValueDictionaryBase",
-                        &WeakValueDictionaryBase_Type) < 0
-            || add_type(module, "WeakKeyDictionaryBase",
-                        &WeakKeyDictionaryBase_Type) < 0
-            || add_type(module, "WeakSetBase", &WeakSetBase_Type) < 0
-            || PyModule_AddIntConstant(module, "CORE_API", CORE_API) < 0)
+    int kind;
+    if (initialise() < 0)
         return -1;
-    return 0;
+    for (kind = 0; kind < KINDS; kind++) {
+        if (add_type(module, kind_names[kind], &base_types[kind]) < 0)
+            return -1;
+    }
+    return PyModule_AddIntConstant(module, "CORE_API", CORE_API);
 }
 
 BW_MODULE_INIT(speedups_exec,

@@ -230,6 +230,43 @@ bw_referent(PyObject *ref, PyObject **result)
 #endif
 }
 
+/* The callback of *ref*, borrowed, to compare by identity. Only while the
+ * caller holds the referent: a ref loses its callback when it is cleared,
+ * which a live referent's refs are not (the field is the same from 2.7 to
+ * 3.15; no API reads it). */
+static inline PyObject *
+bw_ref_callback(PyObject *ref)
+{
+    return ((PyWeakReference *)ref)->wr_callback;
+}
+
+/* Whether objects of *type* hash and compare as object does (by identity,
+ * in C): looking such an object up twice runs no Python code of its own.
+ * Python 2 also compares through tp_compare (__cmp__). */
+static inline int
+bw_has_identity_eq_and_hash(PyTypeObject *type)
+{
+    return type->tp_hash == PyBaseObject_Type.tp_hash
+        && type->tp_richcompare == PyBaseObject_Type.tp_richcompare
+#ifdef BW_PY2
+        && type->tp_compare == PyBaseObject_Type.tp_compare
+#endif
+        ;
+}
+
+/* Whether looking *key* up in a dict twice, where once would do, runs no
+ * code of the key's own: exact str and int hash and compare in C, as do
+ * objects that hash and compare as object does. */
+static inline int
+bw_key_is_plain(PyObject *key)
+{
+    return PyUnicode_CheckExact(key) || PyLong_CheckExact(key)
+#ifdef BW_PY2
+        || PyString_CheckExact(key) || PyInt_CheckExact(key)
+#endif
+        || bw_has_identity_eq_and_hash(Py_TYPE(key));
+}
+
 /* -- free-threaded builds ----------------------------------------------------- */
 
 /* Critical sections (3.13) lock an object on free-threaded builds and are
@@ -247,33 +284,34 @@ bw_referent(PyObject *ref, PyObject **result)
  * METH_FASTCALL | METH_KEYWORDS is public from 3.7 (3.6 has a private,
  * different one); 2.7 and 3.6 take a tuple and a dict.
  *
- * BW_METHOD(entry, implementation, lowest, highest, twin) defines *entry*,
- * which calls implementation(self, args, nargs) for lowest..highest
+ * BW_METHOD(entry, implementation, lowest, highest, method) defines
+ * *entry*, which calls implementation(self, args, nargs) for lowest..highest
  * positional arguments and no keywords, else the twin's method, found by
- * bw_delegate(self, twin, args..., keywords), which _speedups.c defines;
- * twin is a string "Class.method". BW_METHOD_FLAGS goes in the PyMethodDef. */
+ * bw_delegate(self, method, args..., keywords), which _speedups.c defines;
+ * method is the method's name, a string, looked up on the twin's class of
+ * self's kind. BW_METHOD_FLAGS goes in the PyMethodDef. */
 #if PY_VERSION_HEX >= 0x03070000
 #  define BW_METHOD_FLAGS (METH_FASTCALL | METH_KEYWORDS)
-#  define BW_METHOD(entry, implementation, lowest, highest, twin)            \
+#  define BW_METHOD(entry, implementation, lowest, highest, method)          \
     static PyObject *                                                         \
     entry(PyObject *self, PyObject *const *args, Py_ssize_t nargs,            \
           PyObject *kwnames)                                                  \
     {                                                                         \
         if ((kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0)                \
                 || nargs < (lowest) || nargs > (highest))                     \
-            return bw_delegate_fast(self, twin, args, nargs, kwnames);        \
+            return bw_delegate_fast(self, method, args, nargs, kwnames);      \
         return implementation(self, args, nargs);                             \
     }
 #else
 #  define BW_METHOD_FLAGS (METH_VARARGS | METH_KEYWORDS)
-#  define BW_METHOD(entry, implementation, lowest, highest, twin)            \
+#  define BW_METHOD(entry, implementation, lowest, highest, method)          \
     static PyObject *                                                         \
     entry(PyObject *self, PyObject *args, PyObject *kwargs)                   \
     {                                                                         \
         Py_ssize_t nargs = PyTuple_GET_SIZE(args);                            \
         if ((kwargs != NULL && PyDict_Size(kwargs) > 0)                       \
                 || nargs < (lowest) || nargs > (highest))                     \
-            return bw_delegate_tuple(self, twin, args, kwargs);               \
+            return bw_delegate_tuple(self, method, args, kwargs);             \
         return implementation(self, ((PyTupleObject *)args)->ob_item, nargs); \
     }
 #endif
