@@ -95,11 +95,13 @@ How to read the figures:
 * Under each interpreter's table, the *ladders* (`benchmarks/ladders.py`)
   break the slowest operations into their pieces: the profile used to
   decide what to change.
-* Every interpreter ran `--quick` (5 rounds, 3 on Jython; scaling up to
-  10^5), with the compiled core on CPython, on a 2-core machine that ran a
-  CI matrix meanwhile (the benchmarks at the lowest priority): the samples
-  are CPU time, which such load moves little, and the control column says
-  how far noise moved each ratio.
+* CPython 2.7 and 3.13 ran the full 15 rounds, and 3.13t `--quick` (5
+  rounds), on a quiet 2-core machine, with the compiled core as it is now
+  (its store fast path included). The other interpreters ran `--quick` (5
+  rounds, 3 on Jython; scaling up to 10^5) with the compiled core before
+  that fast path, while the same machine ran a CI matrix (the benchmarks
+  at the lowest priority): the samples are CPU time, which such load moves
+  little, and the control column says how far noise moved each ratio.
 
 Targets (issue 5), on CPython 2.7, 3.13 and PyPy: geometric mean of
 ours/stdlib at most 0.80, no operation above 1.05, memory per entry no
@@ -171,17 +173,22 @@ figures equal the main-thread ones within the noise.
 
 ## Targets
 
-Issue 16, the compiled core (figures from the summary above): on CPython
-2.7, geometric mean ours/stdlib **0.31** over the container operations,
-the highest 0.87, in the main thread and a worker thread alike: met. On
-3.13, **0.43**, the highest 1.03 (`WeakSet` discard + add back, inside
-its control's range of 0.89-1.16): the mean met, the highest at the
-limit. On 3.13t from a worker thread, **0.46**, the highest 0.76: met.
-Within 2.5 times a plain dict: every lookup and `in` on 2.7, 3.13 and
-3.13t (1.2-2.3); stores not everywhere: a `WeakValueDictionary` store
-makes a `KeyedRef` with its callback, which a dict store does not (2.33
-of the dict on 2.7, 4.50 on 3.13, 1.76 on 3.13t from a worker thread,
-while 0.22 of the stdlib's on 3.13), and `WeakSet.add` is 2.66 on 3.13.
+Issue 16, the compiled core (figures from the summary and the tables
+above): on CPython 2.7, geometric mean ours/stdlib **0.31** over the
+container operations, the highest 0.88, in the main thread and a worker
+thread alike: met. On 3.13, **0.43** (0.42 from a worker thread), the
+highest 0.74: met. On 3.13t from a worker thread, **0.45**, the highest
+0.87: met. Within 2.5 times a plain dict, every get, set and `in` of both
+weak dicts: 1.13-2.15 on 2.7, 1.21-2.42 on 3.13, 1.29-2.32 on 3.13t from a
+worker thread (its `d.get(k)` limit aside, a plain dict's `get` that 3.13t
+makes 30 times dearer there). A `WeakValueDictionary` store of an object
+it already holds under that key keeps the entry (the compiled core's one
+visible difference, docs/compiled-core.md): 0.08 of the stdlib's on 3.13
+and 1.34 of a dict store, where making a new `KeyedRef` with its callback
+cost 4.50. `WeakSet.add` is 1.7-2.1 times a plain `set.add` on 2.7 and
+3.13t and 2.5-2.6 on 3.13: each add makes a reference with its callback,
+as the stdlib's does, and an added member must meet the members' own
+`__eq__` as there.
 On 3.14 and 3.15 the weak dicts are the interpreter's own (the gate
 table keeps them over the compiled core: one class with `import
 weakref`); the compiled `WeakSet` (and 3.14's `WeakKeyDictionary`) runs
