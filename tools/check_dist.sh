@@ -33,9 +33,7 @@ build_both() {
     BACKPORTS_WEAKREF_NO_EXTENSIONS=1 "$VENV/bin/python" -m build --wheel \
         --outdir "$WORK/dist" .
 }
-export -f build_both
-export VENV WORK
-from_tree "$ROOT" bash -c build_both >"$WORK/build.log" 2>&1 ||
+from_tree "$ROOT" build_both >"$WORK/build.log" 2>&1 ||
     { tail -n 40 "$WORK/build.log"; exit 1; }
 "$VENV/bin/python" -m twine check --strict "$WORK"/dist/*
 

@@ -44,5 +44,6 @@ from_tree() {
     local root=$1
     shift
     mkdir -p "$root/build"
-    flock "$root/build/tree.lock" "$@"
+    # The lock on fd 9 of a subshell, so that COMMAND may be a function.
+    ( flock 9 && "$@" ) 9>"$root/build/tree.lock"
 }
