@@ -1,3 +1,4 @@
+import glob
 import io
 import os
 import platform
@@ -66,7 +67,7 @@ if WANT_EXTENSION:
     ext_modules.append(Extension(
         "backports.weakref._speedups",
         sources=["src/backports/weakref/_speedups.c"],
-        depends=["src/backports/weakref/_speedups_compat.h"]))
+        depends=sorted(glob.glob("src/backports/weakref/_speedupslib/*.h"))))
 
 setup(version=version, description=description, ext_modules=ext_modules,
       cmdclass={"build_ext": optional_build_ext})

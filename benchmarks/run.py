@@ -187,6 +187,26 @@ loop_case("iteration (`for k in d`)", "WeakValueDictionary", _wvd, "k in c",
           "pass", per="entry")
 
 
+def fresh_store_case(group, make_empty, body):
+    """Register a case that stores every object into a new, empty
+    container: each store makes its entry (the "set" rows store again
+    what the container already holds under the key)."""
+    source = ("def run():\n    c = make_empty()\n"
+              "    for k in keys:\n        %s\n" % body)
+
+    def builder(W, n):
+        objs = _objs(n)
+        return _compile(source, dict(
+            objs=objs, keys=list(range(n)),
+            make_empty=dict if W is None else getattr(W, make_empty)))
+    case("set into a new container", group)(builder)
+
+
+fresh_store_case("WeakValueDictionary", "WeakValueDictionary",
+                 "c[k] = objs[k]")
+fresh_store_case("WeakKeyDictionary", "WeakKeyDictionary", "c[objs[k]] = k")
+
+
 @case("churn (store, value dies)", "WeakValueDictionary")
 def wvd_churn(W, n):
     d = {} if W is None else W.WeakValueDictionary()

@@ -181,11 +181,11 @@ highest 0.74: met. On 3.13t from a worker thread, **0.45**, the highest
 0.87: met. Within 2.5 times a plain dict, every get, set and `in` of both
 weak dicts: 1.13-2.15 on 2.7, 1.21-2.42 on 3.13, 1.29-2.32 on 3.13t from a
 worker thread (its `d.get(k)` limit aside, a plain dict's `get` that 3.13t
-makes 30 times dearer there). A `WeakValueDictionary` store of an object
-it already holds under that key keeps the entry (the compiled core's one
-visible difference, docs/compiled-core.md): 0.08 of the stdlib's on 3.13
-and 1.34 of a dict store, where making a new `KeyedRef` with its callback
-cost 4.50. `WeakSet.add` is 1.7-2.1 times a plain `set.add` on 2.7 and
+makes 30 times dearer there). Every store makes its entry, as the twin's
+and the stdlib's do (issue 19 dropped the compiled core's shortcut of
+keeping an equal entry); the *set into a new container* rows time stores
+that each add an entry, beside the *set* rows that store again what the
+container already holds. `WeakSet.add` is 1.7-2.1 times a plain `set.add` on 2.7 and
 3.13t and 2.5-2.6 on 3.13: each add makes a reference with its callback,
 as the stdlib's does, and an added member must meet the members' own
 `__eq__` as there.

@@ -62,7 +62,7 @@ SDIST_MUST_HOLD = [
     "docs/conf.py", "docs/index.md", "docs/api.md", "docs/requirements.txt",
     "tools/check_types.sh", "tools/build_docs.sh",
     "src/backports/weakref/_speedups.c",
-    "src/backports/weakref/_speedups_compat.h",
+    "src/backports/weakref/_speedupslib/compat.h",
 ]
 
 # Every module, stub and marker of the source tree, so that no subpackage is

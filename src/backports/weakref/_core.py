@@ -30,7 +30,7 @@ NO_EXTENSIONS_VARIABLE = "BACKPORTS_WEAKREF_NO_EXTENSIONS"
 # What the Python side expects of the compiled core: _speedups.c says the
 # same number, and says another when its methods change. A core built from
 # an older source (an in-place build left behind) is then not used.
-CORE_API = 1
+CORE_API = 2
 
 
 def _compiled_core():
@@ -46,8 +46,10 @@ def _compiled_core():
         # (import_module: "from . import" would blame a circular import.)
         _speedups = import_module(__name__.rpartition(".")[0] + "._speedups")
     except ImportError as error:
-        return None, ("the compiled core is not installed (the universal "
-                      "wheel, or no compiler at install time): %s" % error)
+        # Not installed (the universal wheel, or no compiler at install
+        # time), or refused: its objects serve the interpreter that first
+        # imported it, and a subinterpreter gets the twin.
+        return None, "the compiled core did not import: %s" % error
     if getattr(_speedups, "CORE_API", None) != CORE_API:
         return None, ("the compiled core is from another version of the "
                       "source (CORE_API %r, expected %r): rebuild it"
@@ -63,6 +65,8 @@ if _speedups is not None:
     WeakValueDictionaryBase = _speedups.WeakValueDictionaryBase
     WeakKeyDictionaryBase = _speedups.WeakKeyDictionaryBase
     WeakSetBase = _speedups.WeakSetBase
+    from . import _pure
+    _pure.UNCHANGED_ADDS.append(WeakSetBase.__dict__["add"])
 else:
     from . import _pure
     IMPLEMENTATION = "pure"

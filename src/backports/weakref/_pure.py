@@ -364,7 +364,9 @@ class WeakSetBase(object):
         self.data.discard(key_ref(item))
 
     def update(self, other):
-        if type(self).add != WeakSetBase.add:
+        add = type(self).add
+        # (Python 2's class attribute is an unbound method.)
+        if getattr(add, "__func__", add) not in UNCHANGED_ADDS:
             # As CPython: a subclass's add() sees every element.
             for element in other:
                 self.add(element)
@@ -374,3 +376,18 @@ class WeakSetBase(object):
         add, remove = self.data.add, self._remove
         for element in other:
             add(key_ref(element, remove))
+
+
+if _compat.GENERATORS_CRASH_WHEN_SHARED:
+    from ._compat.free_threading import guard_iterators
+    for _base in (WeakValueDictionaryBase, WeakKeyDictionaryBase):
+        guard_iterators(_base, ["items", "keys", "values"])
+        _base.__iter__ = _base.keys
+    guard_iterators(WeakSetBase, ["__iter__"])
+    del _base
+
+
+# The add() methods of the two cores' WeakSetBase: a class whose add is one
+# of them has not overridden it, whichever core it stands on (_core appends
+# the compiled core's), so update() takes the same road on both.
+UNCHANGED_ADDS = [WeakSetBase.__dict__["add"]]

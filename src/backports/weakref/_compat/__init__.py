@@ -45,6 +45,11 @@ else:
     FREE_THREADED = bool(_config_vars().get("Py_GIL_DISABLED"))
     del _config_vars
 
+# Two threads resuming one generator at once crash a free-threaded CPython
+# before 3.15 (gh-120321, fixed on 3.15 only) instead of raising "generator
+# already executing": the twin's iterators are guarded there (free_threading).
+GENERATORS_CRASH_WHEN_SHARED = FREE_THREADED and sys.version_info < (3, 15)
+
 # -- the interpreter's own weakref, against the newest CPython's --------------
 
 # Python 2 and Jython have neither finalize nor WeakMethod.
