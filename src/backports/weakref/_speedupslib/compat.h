@@ -110,13 +110,26 @@ PyDict_GetItemRef(PyObject *dict, PyObject *key, PyObject **result)
  * error; one lookup, as dict.pop. 3.6-3.12 export _PyDict_Pop, which takes
  * a default; 2.7 has neither, so there dict.pop itself is called. Either
  * way the default is *absent*, an object no dict holds. */
+#ifdef BW_PY2
+/* dict.NAME, found once (2.7 has one interpreter per process here). */
+static PyObject *
+bw_dict_method(PyObject **cache, const char *name)
+{
+    if (*cache == NULL)
+        *cache = PyObject_GetAttrString((PyObject *)&PyDict_Type, name);
+    return *cache;
+}
+#endif
+
 #if PY_VERSION_HEX < 0x030D0000
 static inline int
 bw_dict_pop_backfill(PyObject *dict, PyObject *key, PyObject **result,
                      PyObject *absent)
 {
 #ifdef BW_PY2
-    PyObject *value = PyObject_CallMethod(dict, "pop", "OO", key, absent);
+    static PyObject *pop;
+    PyObject *value = bw_dict_method(&pop, "pop") == NULL ? NULL
+        : PyObject_CallFunctionObjArgs(pop, dict, key, absent, NULL);
 #else
     PyObject *value = _PyDict_Pop(dict, key, absent);
 #endif
@@ -146,7 +159,9 @@ PyDict_SetDefaultRef(PyObject *dict, PyObject *key, PyObject *deflt,
                      PyObject **result)
 {
 #ifdef BW_PY2
-    *result = PyObject_CallMethod(dict, "setdefault", "OO", key, deflt);
+    static PyObject *setdefault;
+    *result = bw_dict_method(&setdefault, "setdefault") == NULL ? NULL
+        : PyObject_CallFunctionObjArgs(setdefault, dict, key, deflt, NULL);
 #else
     PyObject *found = PyDict_SetDefault(dict, key, deflt);
     *result = found == NULL ? NULL : Py_NewRef(found);
