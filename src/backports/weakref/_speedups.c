@@ -487,7 +487,7 @@ attribute_of(const char *module, const char *name)
 static int
 initialise(void)
 {
-    PyObject *twin_set;
+    PyObject *twin_base;
     int kind, name;
     fill_base(VALUE_DICT, "The hot paths of WeakValueDictionary, compiled.",
               value_dict_methods, &value_dict_as_mapping,
@@ -510,7 +510,6 @@ initialise(void)
     INTERN(str_key, "key");
     INTERN(str_add, "add");
     INTERN(str_discard, "discard");
-    INTERN(str_items, "items");
     INTERN(str_dict, "__dict__");
 #undef INTERN
     for (kind = 0; kind < KINDS; kind++) {
@@ -529,15 +528,11 @@ initialise(void)
             core.slot_descriptors[kind][name] = descriptor;
         }
         Py_DECREF(namespace);
-        twin_set = attribute_of("backports.weakref._pure", kind_names[kind]);
-        if (twin_set == NULL)
+        twin_base = attribute_of("backports.weakref._pure", kind_names[kind]);
+        if (twin_base == NULL)
             return -1;
-        core.twin_methods[kind] = PyObject_GetAttr(twin_set, core.str_dict);
-        if (kind == WEAK_SET) {
-            core.twin_set_add = PyMapping_GetItemString(
-                core.twin_methods[kind], "add");
-        }
-        Py_DECREF(twin_set);
+        core.twin_methods[kind] = PyObject_GetAttr(twin_base, core.str_dict);
+        Py_DECREF(twin_base);
         if (core.twin_methods[kind] == NULL)
             return -1;
     }
@@ -548,13 +543,13 @@ initialise(void)
     core.pairs = attribute_of("backports.weakref._pure", "_pairs");
     core.unpack_pair = attribute_of("backports.weakref._pure",
                                     "unpack_pair");
-    core.own_set_add = PyObject_GetAttr((PyObject *)&base_types[WEAK_SET],
-                                        core.str_add);
+    core.unchanged_adds = attribute_of("backports.weakref._pure",
+                                       "UNCHANGED_ADDS");
     core.absent = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
     if (core.ref_type == NULL || core.keyed_ref_type == NULL
             || core.remove_dead_weakref == NULL || core.pairs == NULL
-            || core.unpack_pair == NULL || core.own_set_add == NULL
-            || core.twin_set_add == NULL || core.absent == NULL)
+            || core.unpack_pair == NULL || core.unchanged_adds == NULL
+            || core.absent == NULL)
         return -1;
     if (!PyType_Check(core.ref_type)
             || !PyType_Check((PyObject *)core.keyed_ref_type)

@@ -31,15 +31,14 @@ typedef struct {
  * the module (others are refused: module.c). */
 typedef struct {
     PyObject *str_data, *str_remove, *str_key, *str_add, *str_discard,
-        *str_items, *str_dict;
+        *str_dict;
     PyObject *ref_type;            /* weakref.ref */
     PyTypeObject *keyed_ref_type;  /* weakref.KeyedRef */
     PyObject *remove_dead_weakref; /* _entries.remove_dead_weakref */
     PyObject *pairs;               /* _pure._pairs */
     PyObject *unpack_pair;         /* _pure.unpack_pair */
     PyObject *twin_methods[KINDS]; /* the twin bases' namespaces */
-    PyObject *twin_set_add;        /* _pure.WeakSetBase.add */
-    PyObject *own_set_add;         /* WeakSetBase.add, ours */
+    PyObject *unchanged_adds;      /* _pure.UNCHANGED_ADDS */
     PyObject *slot_descriptors[KINDS][2];  /* our "data", "_remove" */
     PyObject *absent;              /* what no dict holds */
     PyInterpreterState *interpreter;

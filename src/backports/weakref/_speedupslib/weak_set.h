@@ -81,8 +81,11 @@ set_update_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         add = bw_unbound(add);
     if (add == NULL)
         return NULL;
-    own_add = add == core.own_set_add || add == core.twin_set_add;
+    /* The twin's own test: either core's add (_core adds ours). */
+    own_add = PySequence_Contains(core.unchanged_adds, add);
     Py_DECREF(add);
+    if (own_add < 0)
+        return NULL;
     remove = add = data = NULL;
     if (own_add) {
         data = current_data(self, WEAK_SET);
