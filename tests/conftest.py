@@ -58,10 +58,10 @@ def pytest_generate_tests(metafunc):
 def containers(request):
     """The containers this test exercises: "compiled" or "pure" (that
     core's copy of backports.weakref), "stdlib" (the interpreter's own
-    weakref), or for a test that runs once, the imported core. Other than
-    the imported package, the leg's objects replace those a test module
-    bound at import, the leg's copy is the one imported meanwhile, and
-    child interpreters are started on the leg."""
+    weakref), or for a test that runs once, the imported core. On a leg
+    other than the imported package, the leg's objects replace those the
+    test module bound at import, the leg's copy is what an import gets
+    meanwhile, and child interpreters start on the leg."""
     marks = [mark.args[0] for mark in request.node.iter_markers("core")]
     leg = getattr(request, "param", None) or (marks or [cores.IMPORTED])[0]
     if hasattr(request, "param"):
@@ -95,6 +95,8 @@ def _stdlib_counterparts():
 
 
 def _expect_what_the_stdlib_lacks(request):
+    """A test marked @newest_behaviour(FLAG) is an expected failure on the
+    stdlib leg wherever the interpreter's own containers lack FLAG."""
     for mark in request.node.iter_markers("newest_behaviour"):
         flag = mark.args[0]
         if not getattr(_compat, flag):
@@ -112,10 +114,10 @@ def _made_from(value, replacements):
 
 
 def _stuck(value, replacements, module):
-    """Whether the global *value* of *module* is bound to the
-    imported package in a way no replacement can follow: made from one of
-    its classes, or a class of *module* holding such a thing (a method
-    decorated with one of the extras)."""
+    """Whether the global *value* of *module* is bound to the imported
+    package in a way no replacement can follow: made from one of its
+    classes, or a class of *module* holding such a thing (a method decorated
+    with one of the extras)."""
     if id(value) in replacements:
         return False
     if _made_from(value, replacements):
