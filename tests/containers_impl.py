@@ -1,9 +1,11 @@
 """Which weak containers the container tests exercise, and objects to store.
 
-The container tests run against ``backports.weakref``, and also against the
-interpreter's own ``weakref`` (the "stdlib" leg, as multidict runs one suite
-against both its implementations) where the gate table may pick the
-interpreter's own containers: CPython 3.14 and later. Set
+The container tests run on each core of ``backports.weakref`` present
+(tests/cores.py: the compiled core and the pure twin on CPython, the twin
+elsewhere), each a "leg" named in the test id (``[compiled]``, ``[pure]``),
+and also against the interpreter's own ``weakref`` (the "stdlib" leg, as
+multidict runs one suite against both its implementations) where the gate
+table may pick the interpreter's own containers: CPython 3.14 and later. Set
 ``BACKPORTS_WEAKREF_COMPARE_STDLIB=1`` to run that leg on any interpreter.
 A test that needs a behaviour of the newest CPython's containers names the
 gate's flag with ``@newest_behaviour(FLAG)``; on the stdlib leg it is then an
@@ -11,9 +13,9 @@ expected failure (strict) wherever the interpreter's own containers lack it,
 so the leg checks the flags themselves: an unmarked test failing there, or a
 marked one passing, means the gate table is wrong.
 
-conftest.py swaps ``weakref`` in this module and in each test module of
-COMPARED_MODULES for the stdlib leg; a child interpreter gets the leg through
-the environment (``child_environ()``).
+conftest.py swaps ``weakref`` in this module and in each test module for the
+pure and stdlib legs, and sets ``child_environ()`` for the test's duration,
+so that a child interpreter is on the same leg.
 """
 from __future__ import absolute_import
 
@@ -23,20 +25,24 @@ import weakref as stdlib_weakref
 import pytest
 
 import backports.weakref
+import cores
 from backports.weakref import _compat
+from support import STRESS_SECONDS
 
 # Jython notes for test writers: `a, b = X(), Y()` keeps the tuple in a hidden
 # local (create what must die one per statement), and an exhausted generator
 # keeps its last locals (drop the iterator).
 
 LEG_VARIABLE = "BACKPORTS_WEAKREF_CONTAINERS"
+NO_EXTENSIONS_VARIABLE = cores.NO_EXTENSIONS_VARIABLE
 # Where the interpreter's own containers are candidates for the gate table,
 # and on request on any Python 3. (Python 2's own differ in more ways than
 # the gates name: they are UserDicts, with other reprs and no WeakMethod.)
 COMPARE_WITH_STDLIB = _compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS or (
     not _compat.PY2 and os.environ.get("BACKPORTS_WEAKREF_COMPARE_STDLIB")
     not in (None, "", "0"))
-# The test modules whose tests also run on the stdlib leg.
+# The test modules whose tests also run on the stdlib leg (conftest.py
+# names those that run once, on the imported core alone).
 COMPARED_MODULES = ["test_bad_input", "test_containers_fixes",
                     "test_containers_iteration", "test_model_containers",
                     "test_weak_dicts", "test_weakset"]
@@ -52,9 +58,42 @@ def against_stdlib():
     return weakref is stdlib_weakref
 
 
+def core():
+    """The core of the containers this test exercises, "compiled" or
+    "pure"; None on the stdlib leg."""
+    return None if against_stdlib() else weakref._core.IMPLEMENTATION
+
+
 def child_environ():
     """The environment a child interpreter needs to be on the same leg."""
-    return {LEG_VARIABLE: "stdlib"} if against_stdlib() else {}
+    if against_stdlib():
+        return {LEG_VARIABLE: "stdlib"}
+    if core() != cores.IMPORTED:
+        return {NO_EXTENSIONS_VARIABLE: "1"}
+    return {}
+
+
+# The pure twin's share of a thread test's time and of a leak test's cycles
+# where it runs beside the compiled core (CPython): the same Python code runs
+# them at full length on PyPy and Jython, and CI's two processors are shared
+# by every interpreter's run. (In the days of a second process per CPython,
+# its thread tests ran 0.4 s of the compiled core's 0.75, 2 s of 3.13t's 5,
+# and its leak tests 2*10**4 cycles of 10**5.)
+TWIN_SHARE_OF_STRESS = 0.5
+TWIN_SHARE_OF_LEAK_CYCLES = 0.2
+
+
+def shortened_for_twin(amount, share):
+    """*amount* of a test's load, or *share* of it where this test runs the
+    pure twin beside the compiled core."""
+    if core() == "pure" and "compiled" in cores.CORES:
+        return type(amount)(amount * share)
+    return amount
+
+
+def stress_seconds():
+    """How long this test's thread loops run (support.STRESS_SECONDS)."""
+    return shortened_for_twin(STRESS_SECONDS, TWIN_SHARE_OF_STRESS)
 
 
 def newest_behaviour(flag, strict=True):

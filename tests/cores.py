@@ -7,12 +7,13 @@ of the module with its C accelerator blocked, ``package("pure")`` loads a
 second, separate copy of the whole package (its own ``_core``, public
 classes, extras and finalize registry) with the compiled core switched off.
 
-``CORES`` lists the implementations present here, the imported one first:
-``["compiled", "pure"]`` on CPython with the core built, ``["pure"]``
-elsewhere. ``active(name)`` swaps a core's copy into ``sys.modules`` for a
-block, so that code importing ``backports.weakref`` inside it (pickle's
-class lookups, ``from backports import weakref`` in a test body) gets that
-copy.
+``CORES`` lists the implementations present here, the imported one
+(``IMPORTED``) first: ``["compiled", "pure"]`` on CPython with the core
+built, ``["pure"]`` elsewhere. ``active(name)`` swaps a core's copy into
+``sys.modules`` for a block, so that code importing ``backports.weakref``
+inside it (pickle's class lookups, ``from backports import weakref`` in a
+test body) gets that copy; ``counterparts(name)`` tells, for what a test
+module bound at import, the same object of that core's copy.
 """
 from __future__ import absolute_import
 
@@ -30,8 +31,10 @@ PACKAGE = "backports.weakref"
 # Set while the twin's copy is imported: its _core then picks the twin.
 NO_EXTENSIONS_VARIABLE = _core.NO_EXTENSIONS_VARIABLE
 
-CORES = ([_core.IMPLEMENTATION, "pure"] if _core.IMPLEMENTATION == "compiled"
-         else ["pure"])
+# The core of the package as imported: the one every test runs on unless
+# it asks for another.
+IMPORTED = _core.IMPLEMENTATION
+CORES = [IMPORTED, "pure"] if IMPORTED == "compiled" else ["pure"]
 
 
 def _package_modules():
@@ -40,7 +43,7 @@ def _package_modules():
                 if name == PACKAGE or name.startswith(PACKAGE + "."))
 
 
-_copies = {_core.IMPLEMENTATION: _package_modules()}
+_copies = {IMPORTED: _package_modules()}
 
 
 def _load_twin_copy():
@@ -69,10 +72,21 @@ def _load_twin_copy():
     return copy
 
 
+def _remember_submodules():
+    """Add the package's modules in sys.modules to the copy they belong
+    to: submodules imported since that copy was taken (a test module's
+    ``from backports.weakref import _pure``) are part of it."""
+    now = _package_modules()
+    for copy in _copies.values():
+        if copy[PACKAGE] is now.get(PACKAGE):
+            copy.update(now)
+
+
 def modules(name):
     """The modules of the package copy running on core *name*, by name."""
     if name not in CORES:
         raise ValueError("no %s core here (cores: %s)" % (name, CORES))
+    _remember_submodules()
     if name not in _copies:
         _copies[name] = _load_twin_copy()
     return _copies[name]
@@ -99,7 +113,32 @@ def active(name):
     try:
         yield wanted[PACKAGE]
     finally:
+        _remember_submodules()
         for module_name in _package_modules():
             del sys.modules[module_name]
         sys.modules.update(current)
         backports.weakref = current[PACKAGE]
+
+
+def counterparts(name):
+    """``{id(obj): (obj, counterpart)}`` for each module of the imported
+    copy and each object one of them holds (under a name without
+    underscores at both ends), where core *name*'s copy holds another object
+    under the same module and name: what a test module bound at import
+    (``from backports.weakref import WeakSet``, ``extras``, ``_core``) means
+    on that core. Empty for the imported core."""
+    copy = modules(name)
+    found = {}
+    for module_name, module in modules(IMPORTED).items():
+        other = copy.get(module_name)
+        if other is None:
+            continue
+        pairs = [(module, other)] + [
+            (value, getattr(other, attribute))
+            for attribute, value in list(vars(module).items())
+            if not (attribute.startswith("__") and attribute.endswith("__"))
+            and hasattr(other, attribute)]
+        for value, counterpart in pairs:
+            if value is not counterpart:
+                found[id(value)] = (value, counterpart)
+    return found

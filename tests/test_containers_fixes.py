@@ -11,8 +11,8 @@ import pytest
 
 import backports.weakref
 from containers_impl import (ALL_CONTAINERS, DICTS, Filled, Obj, RefCycle,
-                             child_environ, newest_behaviour, weakref)
-from support import (JYTHON, PY2, PYPY, STRESS_SECONDS, collect, collect_until,
+                             newest_behaviour, stress_seconds, weakref)
+from support import (JYTHON, PY2, PYPY, collect, collect_until,
                      keep_collecting, run_for, run_python)
 
 # -- len() is exact --------------------------------------------------------
@@ -104,7 +104,7 @@ def test_threaded_stale_value_callbacks_keep_newer_values():
             assert len(d) == 1 and d[10] is value
             value = None
 
-    run_for(STRESS_SECONDS, store_and_check, keep_collecting)
+    run_for(stress_seconds(), store_and_check, keep_collecting)
 
 
 # -- bpo-19542: a dead, not yet removed entry is absent ----------------------
@@ -167,7 +167,7 @@ def test_threaded_setdefault_and_pop_never_give_none():
             d[11] = RefCycle()
             assert d.pop(11, 11) is not None
 
-    run_for(STRESS_SECONDS, setdefault_and_pop, keep_collecting)
+    run_for(stress_seconds(), setdefault_and_pop, keep_collecting)
 
 
 # -- bpo-35615: copies are safe while entries die ---------------------------
@@ -189,7 +189,7 @@ def test_copy_while_another_thread_kills_entries(kind, deep):
                      else copy.copy(filled.container))
         assert len(duplicate) <= 2000
 
-    run_for(STRESS_SECONDS / 2, copy_once, kill)
+    run_for(stress_seconds() / 2, copy_once, kill)
 
 
 @pytest.mark.parametrize("kind", ALL_CONTAINERS)
@@ -250,7 +250,7 @@ print("done")
 
 @newest_behaviour("NATIVE_STALE_CALLBACKS_ARE_QUIET")
 def test_stale_callbacks_print_nothing():
-    rc, out, err = run_python(STALE_CALLBACKS, env=child_environ())
+    rc, out, err = run_python(STALE_CALLBACKS)
     assert (rc, out.strip(), err) == (0, "done", "")
 
 
@@ -278,7 +278,7 @@ print("done")
 
 def test_callbacks_work_with_module_globals_gone():
     # bpo-29519: no "Exception ignored", every dead entry still removed.
-    rc, out, err = run_python(SHUTDOWN, env=child_environ())
+    rc, out, err = run_python(SHUTDOWN)
     assert (rc, out.strip(), err) == (0, "done", "")
 
 

@@ -14,8 +14,9 @@ import threading
 
 import pytest
 
-from containers_impl import ALL_CONTAINERS, Filled, Obj, newest_behaviour
-from support import (PY2, STRESS_SECONDS, collect, collect_until, run_for,
+from containers_impl import (ALL_CONTAINERS, Filled, Obj, newest_behaviour,
+                             stress_seconds)
+from support import (PY2, collect, collect_until, run_for,
                      switch_interval)
 
 STABLE = range(0, 5)     # alive throughout every loop
@@ -184,5 +185,5 @@ def test_threaded_mutation_during_iteration(kind):
 
     passes = []
     with switch_interval(1e-6):
-        run_for(STRESS_SECONDS, one_pass, mutate)
+        run_for(stress_seconds(), one_pass, mutate)
     assert passes

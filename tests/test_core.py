@@ -1,20 +1,21 @@
 """The compiled core and its pure-Python twin: which one is active and why,
 that the environment variable switches, and that the two behave alike.
 
-The whole suite runs once per implementation (the matrix runs it a second
-time with BACKPORTS_WEAKREF_NO_EXTENSIONS=1); these tests check the switch
-itself, and compare the two side by side in child interpreters where both
-are installed. BACKPORTS_WEAKREF_EXPECT_CORE=compiled (or pure), which the
-matrix sets, makes a silent fallback fail here.
+The container tests run on both cores in one process (conftest.py, with
+tests/cores.py's second copy of the package on the twin); these tests check
+the switch itself, and compare the two side by side, case by case.
+BACKPORTS_WEAKREF_EXPECT_CORE=compiled (or pure), which the matrix sets,
+makes a silent fallback of the imported package fail here.
 """
 from __future__ import absolute_import
 
 import os
-import sys
 
 import pytest
 
 import backports.weakref
+import cores
+import twin_cases
 from backports.weakref import _compat, _core, _pure
 import support
 from support import run_python
@@ -24,7 +25,6 @@ try:
 except ImportError:
     _speedups = None
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 VARIABLE = _core.NO_EXTENSIONS_VARIABLE
 
 BASES = ["WeakValueDictionaryBase", "WeakKeyDictionaryBase", "WeakSetBase"]
@@ -69,12 +69,30 @@ def test_the_implementation_the_matrix_expects():
     assert _core.IMPLEMENTATION == expected, _core.REASON
 
 
-def test_the_public_classes_derive_from_the_active_bases():
+@pytest.mark.parametrize("core", cores.CORES)
+def test_the_public_classes_derive_from_their_cores_bases(core):
+    modules = cores.modules(core)
+    assert modules["backports.weakref._core"].IMPLEMENTATION == core
     for base in BASES:
-        public = getattr(backports.weakref, PUBLIC[base])
+        public = getattr(modules["backports.weakref"], PUBLIC[base])
         if public.__module__ != "backports.weakref":
             continue    # the interpreter's own (3.14+)
-        assert getattr(_core, base) in public.__mro__
+        assert getattr(modules["backports.weakref._core"], base) in \
+            public.__mro__
+
+
+@needs_compiled
+def test_plain_pytest_runs_both_cores_here():
+    # Where the compiled core is built, the twin runs beside it: a copy of
+    # the package of its own, classes and extras included.
+    assert cores.CORES == ["compiled", "pure"]
+    compiled, pure = cores.modules("compiled"), cores.modules("pure")
+    assert compiled["backports.weakref"] is backports.weakref
+    for module, name in [("backports.weakref._core", "WeakSetBase"),
+                         ("backports.weakref._weakset", "WeakSet"),
+                         ("backports.weakref.extras", "WeakList")]:
+        assert getattr(pure[module], name) is not getattr(compiled[module],
+                                                          name)
 
 
 def test_the_variable_switches_to_the_twin():
@@ -118,21 +136,17 @@ def test_an_older_compiled_core_is_not_used():
     assert out.startswith("pure ") and "rebuild it" in out
 
 
-def twin_outcomes(value):
-    env = {VARIABLE: value}
-    rc, out, err = run_python(
-        "import sys; sys.path.insert(0, %r); import twin_cases; "
-        "twin_cases.main()" % HERE, env=env)
-    assert rc == 0, err
-    return out.splitlines()
-
-
 @needs_compiled
-def test_odd_calls_come_out_the_same_under_both():
-    compiled, pure = twin_outcomes(""), twin_outcomes("1")
-    assert len(compiled) == len(pure) > 90
-    differing = [(c, p) for c, p in zip(compiled, pure) if c != p]
-    assert differing == []
+@pytest.mark.parametrize("case", twin_cases.CASES)
+def test_an_odd_call_comes_out_the_same_under_both(case):
+    # The same statement, run on each core with its copy of the package
+    # imported (pickle finds the classes there).
+    outcomes = []
+    for core in cores.CORES:
+        with cores.active(core) as package:
+            outcomes.append(twin_cases.outcome(case, package))
+    compiled, pure = outcomes
+    assert compiled == pure
 
 
 def test_an_iterator_holds_the_item_it_gave_last_until_resumed():

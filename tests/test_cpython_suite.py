@@ -3,9 +3,12 @@
 The test classes of CPython's ``test_weakref.py`` and ``test_weakset.py``
 that a pure-Python weakref module answers for (SELECTED), with
 ``mapping_tests.py``'s protocol classes as they use them, from every suite
-folder in BACKPORTS_WEAKREF_CPYTHON_SUITES (newest release first; the class
-names carry it: ``MappingTestCase[3.15]::test_weak_keys``). Without the
-variable this module skips.
+folder in BACKPORTS_WEAKREF_CPYTHON_SUITES (newest release first), once per
+core of the package present (tests/cores.py): the class names carry both,
+``MappingTestCase[3.15-compiled]::test_weak_keys``. The pure twin beside the
+compiled core (CPython) reads the newest suite alone: the same Python code
+reads every suite on PyPy, and CI's time is shared. Without the variable
+this module skips.
 
 cpython_loader.py loads the files; cpython_excuses.py says which tests are
 excused here (they run as strict expected failures), and the tests at the
@@ -34,6 +37,7 @@ if sys.version_info < (3, 6) or JYTHON:
     pytest.skip("CPython's test files need CPython 3.6+ or PyPy 3",
                 allow_module_level=True)
 
+import cores  # noqa: E402
 import cpython_excuses as excuses  # noqa: E402
 import cpython_loader as loader  # noqa: E402
 
@@ -58,6 +62,11 @@ HERE = excuses.Interpreter.running()
 WORKDIR = tempfile.mkdtemp(prefix="backports-weakref-cpython-")
 atexit.register(shutil.rmtree, WORKDIR, True)
 
+# A run is one suite loaded against one core's copy of the package, its
+# label "3.15-compiled".
+RUNS = collections.OrderedDict(
+    ("%s-%s" % (suite.label, core), (suite, core)) for core in cores.CORES
+    for suite in (SUITES if core == cores.IMPORTED else SUITES[:1]))
 LOADED = collections.OrderedDict()       # label -> loader.Loaded (ours)
 LOAD_ERRORS = {}                         # label -> traceback text
 MISSING = {}                             # label -> selected classes not found
@@ -65,7 +74,7 @@ EXCUSED = {}                             # (label, test id) -> Excuse
 EXCUSED_CASES = {}                       # (exposed class, method) -> Excuse
 AMBIGUOUS = {}                           # (label, test id) -> [Excuse...]
 TEST_IDS = collections.defaultdict(list)  # label -> every test id exposed
-EXPOSED = {}                             # exposed class -> its Suite
+EXPOSED = {}                             # exposed class -> its run's label
 
 
 def _suite_name(suite):
@@ -107,7 +116,8 @@ def _mark_excused(cls, name, entry):
     setattr(cls, name, pytest.mark.xfail(strict=True, reason=reason)(excused))
 
 
-def _expose(suite, loaded):
+def _expose(label, loaded):
+    suite, core = RUNS[label]
     stubbed = _syntax_excuses(loaded)
     names = unittest.TestLoader().getTestCaseNames
     for module_name, class_names in SELECTED.items():
@@ -115,55 +125,61 @@ def _expose(suite, loaded):
         classes = _selected_classes(module, class_names)
         if class_names is not None:
             found = [cls.__name__ for cls in classes]
-            MISSING.setdefault(suite.label, []).extend(
+            MISSING.setdefault(label, []).extend(
                 name for name in class_names if name not in found)
         for cls in classes:
             for name in names(cls):
                 test_id = "%s.%s.%s" % (module_name, cls.__name__, name)
-                TEST_IDS[suite.label].append(test_id)
+                TEST_IDS[label].append(test_id)
                 entries = excuses.find(test_id, suite.release, HERE)
                 if test_id in stubbed:
                     entries = [stubbed[test_id]]
                 if len(entries) > 1:
-                    AMBIGUOUS[suite.label, test_id] = entries
+                    AMBIGUOUS[label, test_id] = entries
                 if entries:
-                    EXCUSED[suite.label, test_id] = entries[0]
+                    EXCUSED[label, test_id] = entries[0]
                     EXCUSED_CASES[cls, name] = entries[0]
                     _mark_excused(cls, name, entries[0])
-            exposed_name = "%s[%s]" % (cls.__name__, suite.label)
+            exposed_name = "%s[%s]" % (cls.__name__, label)
             if exposed_name in globals():
                 raise loader.LoaderError("two classes named " + exposed_name)
             # pytest collects any TestCase subclass in a test module's
-            # namespace, under the name it has there.
+            # namespace, under the name it has there; conftest.py runs its
+            # tests with the core's copy of the package imported.
             globals()[exposed_name] = cls
-            EXPOSED[cls] = suite
+            cls.pytestmark = [pytest.mark.core(core)]
+            EXPOSED[cls] = label
 
 
-for _suite in SUITES:
+for _label, (_suite, _core) in RUNS.items():
     try:
-        LOADED[_suite.label] = loader.load(_suite, loader.OURS, WORKDIR)
+        # The suite's modules import the package as they load: this core's.
+        with cores.active(_core):
+            LOADED[_label] = loader.load(_suite, loader.OURS,
+                                         os.path.join(WORKDIR, _core))
     except Exception:
-        LOAD_ERRORS[_suite.label] = traceback.format_exc()
+        LOAD_ERRORS[_label] = traceback.format_exc()
     else:
-        _expose(_suite, LOADED[_suite.label])
+        _expose(_label, LOADED[_label])
 
 
 @pytest.fixture(autouse=True)
 def _record_suite_outcome(request):
     """Tag each CPython test with its suite and excuse, for the summary
     conftest.py prints."""
-    suite = EXPOSED.get(request.cls)
-    if suite is not None:
+    label = EXPOSED.get(request.cls)
+    if label is not None:
+        suite, core = RUNS[label]
         entry = EXCUSED_CASES.get((request.cls, request.node.name))
         request.node.user_properties.append(("cpython_suite", {
             "suite": _suite_name(suite), "release": suite.release,
-            "interpreter": HERE.label(),
+            "interpreter": HERE.label(), "core": core,
             "excused": entry.kind if entry else None}))
 
 
 # -- the checks of the loading and of the excuse table ------------------------
 
-LABELS = [suite.label for suite in SUITES]
+LABELS = list(RUNS)
 
 
 @pytest.mark.parametrize("label", LABELS)
@@ -175,12 +191,11 @@ def test_suite_loads(label):
 def test_suite_imports_backports_weakref_and_its_stdlib_copy_the_stdlib(label):
     import weakref as stdlib_weakref
 
-    import backports.weakref
-
     if label not in LOADED:
         pytest.skip("the suite did not load")
-    for loaded, weakref in [(LOADED[label], backports.weakref),
-                            (_stdlib_copy(label), stdlib_weakref)]:
+    suite, core = RUNS[label]
+    for loaded, weakref in [(LOADED[label], cores.package(core)),
+                            (_stdlib_copy(suite), stdlib_weakref)]:
         assert loaded.modules["test_weakref"].weakref is weakref
         assert loaded.modules["test_weakset"].WeakSet is weakref.WeakSet
 
@@ -269,31 +284,35 @@ def test_every_excuse_that_applies_here_matches_a_test(label):
 _STDLIB_COPIES = {}
 
 
-def _stdlib_copy(label):
+def _stdlib_copy(suite):
     """The same suite, its imports pointed at the interpreter's weakref."""
-    if label not in _STDLIB_COPIES:
-        _STDLIB_COPIES[label] = loader.load(LOADED[label].suite,
-                                            loader.STDLIB, WORKDIR)
-    return _STDLIB_COPIES[label]
+    if suite.label not in _STDLIB_COPIES:
+        _STDLIB_COPIES[suite.label] = loader.load(suite, loader.STDLIB,
+                                                  WORKDIR)
+    return _STDLIB_COPIES[suite.label]
 
 
+# Once per suite, however many cores read it.
+SUITES_BY_LABEL = dict((suite.label, suite) for suite in SUITES)
 STDLIB_CHECKS = sorted(
-    ((label, test_id) for (label, test_id), entry in EXCUSED.items()
-     if entry.kind == excuses.OUTSIDE),
-    key=lambda pair: (LABELS.index(pair[0]), pair[1]))
+    set((RUNS[label][0].label, test_id)
+        for (label, test_id), entry in EXCUSED.items()
+        if entry.kind == excuses.OUTSIDE),
+    key=lambda pair: (SUITES.index(SUITES_BY_LABEL[pair[0]]), pair[1]))
 
 
-@pytest.mark.parametrize("label, test_id", STDLIB_CHECKS,
+@pytest.mark.parametrize("suite_label, test_id", STDLIB_CHECKS,
                          ids=["%s-%s" % pair for pair in STDLIB_CHECKS])
-def test_excused_test_fails_on_the_stdlib_too(label, test_id, request):
+def test_excused_test_fails_on_the_stdlib_too(suite_label, test_id, request):
     """An excuse "outside us" is true only if the interpreter's own weakref
     fails the same test."""
+    suite = SUITES_BY_LABEL[suite_label]
     module_name, class_name, method = test_id.split(".")
-    cls = getattr(_stdlib_copy(label).modules[module_name], class_name)
+    cls = getattr(_stdlib_copy(suite).modules[module_name], class_name)
     result = unittest.TestResult()
     cls(method).run(result)
     request.node.user_properties.append(
-        ("cpython_stdlib_check", _suite_name(LOADED[label].suite)))
+        ("cpython_stdlib_check", _suite_name(suite)))
     assert not result.skipped, "skipped on the stdlib: %s" % (result.skipped,)
     assert result.failures or result.errors, (
         "passes on the stdlib's weakref: not an excuse outside us")

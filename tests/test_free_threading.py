@@ -23,12 +23,11 @@ import pytest
 import containers_impl
 from backports import weakref
 from backports.weakref import _compat
-from support import (JOIN_TIMEOUT, STRESS_SECONDS, STRESS_THREADS,
+from support import (JOIN_TIMEOUT, STRESS_THREADS,
                      UnraisableRecorder, collect_until, run_threads)
 
 FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 THREADS = STRESS_THREADS
-SECONDS = STRESS_SECONDS
 
 
 class Target(object):
@@ -84,7 +83,8 @@ def test_finalizers_made_called_and_detached_from_many_threads():
     # finalize keeps every live finalizer in one class-level registry that
     # all threads add to and remove from.
     calls = [0] * THREADS
-    deadline = time.time() + SECONDS
+    seconds = containers_impl.stress_seconds()
+    deadline = time.time() + seconds
     made = [0] * THREADS
 
     lock = threading.Lock()
@@ -119,14 +119,15 @@ def test_finalizers_made_called_and_detached_from_many_threads():
     assert unraisable.seen == []
     assert calls == made
     print("finalize: %d finalizers, %d threads, %.1f s"
-          % (sum(made), THREADS, SECONDS))
+          % (sum(made), THREADS, seconds))
 
 
 @pytest.mark.skipif(not hasattr(weakref, "WeakMethod"), reason="no WeakMethod")
 def test_weak_methods_shared_between_threads_while_their_objects_die():
     shared = [Target() for _ in range(64)]
     methods = [weakref.WeakMethod(obj.method) for obj in shared]
-    deadline = time.time() + SECONDS
+    seconds = containers_impl.stress_seconds()
+    deadline = time.time() + seconds
     operations = [0] * THREADS
 
     def work(number):
@@ -154,7 +155,7 @@ def test_weak_methods_shared_between_threads_while_their_objects_die():
         run_threads(work, range(THREADS))
     assert unraisable.seen == []
     print("WeakMethod: %d operations, %d threads, %.1f s"
-          % (sum(operations), THREADS, SECONDS))
+          % (sum(operations), THREADS, seconds))
 
 
 @pytest.mark.parametrize("kind", ["WeakValueDictionary",
@@ -164,7 +165,8 @@ def test_entries_dying_in_many_threads_at_once_all_leave(kind):
     # same moment as the others: the removal callbacks run concurrently.
     container = getattr(weakref, kind)()
     rounds = [0] * THREADS
-    deadline = time.time() + SECONDS
+    seconds = containers_impl.stress_seconds()
+    deadline = time.time() + seconds
     gate = threading.Barrier(THREADS) if hasattr(threading, "Barrier") else None
 
     def work(number):
@@ -202,7 +204,7 @@ def test_entries_dying_in_many_threads_at_once_all_leave(kind):
     assert unraisable.seen == []
     assert list(container) == []
     print("%s: %d rounds of %d x 100 deaths, %.1f s"
-          % (kind, min(rounds), THREADS, SECONDS))
+          % (kind, min(rounds), THREADS, seconds))
 
 
 @pytest.mark.parametrize("kind", ["WeakValueDictionary",
@@ -216,12 +218,13 @@ def test_snapshots_taken_while_other_threads_mutate(kind):
     container = getattr(containers_impl.weakref, kind)()
     objects = [Target() for _ in range(64)]
     loops = [0] * THREADS
+    seconds = containers_impl.stress_seconds()
 
     def mutate(number):
         step = number
-        # Each thread runs for SECONDS from its own start: on a loaded
+        # Each thread runs for its seconds from its own start: on a loaded
         # machine a thread may start well after the others.
-        deadline = time.time() + SECONDS
+        deadline = time.time() + seconds
         while time.time() < deadline:
             obj = objects[step % 64]
             gone = objects[(step * 7) % 64]
@@ -237,7 +240,7 @@ def test_snapshots_taken_while_other_threads_mutate(kind):
             step += 1
 
     def iterate(number):
-        deadline = time.time() + SECONDS
+        deadline = time.time() + seconds
         while time.time() < deadline:
             if kind == "WeakSet":
                 members = list(container) + list(container.copy())
@@ -253,4 +256,4 @@ def test_snapshots_taken_while_other_threads_mutate(kind):
                 range(THREADS))
     assert all(loops[number] for number in range(0, THREADS, 2)), loops
     print("%s: %d snapshot loops beside %d mutating threads, %.1f s"
-          % (kind, sum(loops), THREADS // 2, SECONDS))
+          % (kind, sum(loops), THREADS // 2, seconds))

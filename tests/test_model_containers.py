@@ -402,14 +402,21 @@ MACHINE_PARAMS = [
     for cls in MACHINES]
 
 
+# Steps checked by the seeded runs, per leg and machine.
+SEEDED_STEPS_RUN = collections.defaultdict(int)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("machine_class", MACHINE_PARAMS)
-def test_seeded_random_steps(machine_class, seed, record_property):
+def test_seeded_random_steps(machine_class, seed, containers,
+                             record_property):
+    name = machine_class.__name__
+    before = STEPS_RUN[name]
     run_seeded(machine_class, seed, STEPS)
+    SEEDED_STEPS_RUN[containers, name] += STEPS_RUN[name] - before
     if seed == SEEDS[-1]:
         record_property("load", "model %s, seeded: %d steps checked"
-                        % (machine_class.__name__,
-                           STEPS_RUN[machine_class.__name__]))
+                        % (name, SEEDED_STEPS_RUN[containers, name]))
 
 
 @pytest.mark.skipif(RuleBasedStateMachine is None,

@@ -303,13 +303,18 @@ def test_subscription():
         isinstance(made, alias)
 
 
-class WeakSetWithSlots(WeakSet):
-    __slots__ = ("x", "y")
+def with_slots():
+    """A WeakSet subclass with slots, of the WeakSet this test runs on."""
+    class WeakSetWithSlots(WeakSet):
+        __slots__ = ("x", "y")
+    return WeakSetWithSlots
 
 
-@pytest.mark.parametrize("cls", [WeakSet, WeakSetWithSlots])
-def test_copy_keeps_attributes_and_slots(objs, cls):
+@pytest.mark.parametrize("slots", [False, True], ids=["WeakSet",
+                                                      "WeakSetWithSlots"])
+def test_copy_keeps_attributes_and_slots(objs, slots):
     # bpo-26579: __slots__ values survive a copy, as __dict__ values do.
+    cls = with_slots() if slots else WeakSet
     s = cls(objs[:3])
     s.x = ["x"]
     s.z = ["z"]

@@ -1,10 +1,11 @@
 """Odd calls to the containers, whose every outcome must be the same under
-the compiled core and its pure-Python twin: tests/test_core.py runs this
-file in a child interpreter once with each and compares what it prints.
+the compiled core and its pure-Python twin: tests/test_core.py runs each
+case on both, in one process, each core's copy of the package imported
+meanwhile (tests/cores.py), and compares what each gives.
 
 Each case is one statement or expression, run in a fresh namespace holding
-filled containers; the line printed is its result or its exception, with
-addresses blanked out. The cases aim where the two implementations take
+filled containers of one core; its outcome is a line: its result or its
+exception, with addresses blanked out. The cases aim where the two implementations take
 different roads: call shapes the C code hands to the twin, keys that cannot
 be hashed or weakly referenced, a ``data`` that is not a plain dict or set,
 subclasses, and the laziness of the snapshot iterators.
@@ -14,14 +15,12 @@ another class (``WeakSet.add(some_dict, x)``) is refused by the compiled
 core's method descriptor with a TypeError, where the twin's function runs
 and fails on the object's attributes.
 """
-from __future__ import absolute_import, print_function
+from __future__ import absolute_import
 
 import inspect
 import pickle
 import re
 import sys
-
-from backports import weakref
 
 
 class Obj(object):
@@ -38,12 +37,6 @@ class Missing(dict):
 
     def __missing__(self, key):
         return lambda: "from __missing__"
-
-
-class OwnAdd(weakref.WeakSet):
-    def add(self, item):
-        self.seen = getattr(self, "seen", []) + [item.value]
-        weakref.WeakSet.add(self, item)
 
 
 class ListItems(object):
@@ -172,13 +165,20 @@ len(pickle.loads(pickle.dumps(s)))
 str(inspect.signature(d.get)) if SIGNATURES else None
 str(inspect.signature(k.pop)) if SIGNATURES else None
 str(inspect.signature(s.add)) if SIGNATURES else None
-"""
+""".strip().splitlines()
 
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 SIGNATURES = sys.version_info >= (3, 4)
 
 
-def namespace():
+def namespace(weakref):
+    """A fresh namespace for a case, its containers made by *weakref* (one
+    core's copy of the package)."""
+    class OwnAdd(weakref.WeakSet):
+        def add(self, item):
+            self.seen = getattr(self, "seen", []) + [item.value]
+            weakref.WeakSet.add(self, item)
+
     a, b, c = Obj("a"), Obj("b"), Obj("c")
     d = weakref.WeakValueDictionary({1: a, 2: b})
     k = weakref.WeakKeyDictionary({a: 1, b: 2})
@@ -189,8 +189,12 @@ def namespace():
                 wr_a=weakref.ref(a))
 
 
-def outcome(case):
-    scope = namespace()
+def outcome(case, weakref):
+    """What *case* gives with *weakref*'s containers, addresses blanked."""
+    return ADDRESS.sub("0x?", _outcome(case, namespace(weakref)))
+
+
+def _outcome(case, scope):
     statements = [part.strip() for part in case.split("; ")]
     try:
         for statement in statements[:-1]:
@@ -209,12 +213,3 @@ def outcome(case):
 
 def describe_error(error):
     return "%s: %s %r" % (type(error).__name__, error, error.args)
-
-
-def main():
-    for case in CASES.strip().splitlines():
-        print("%s -> %s" % (case, ADDRESS.sub("0x?", outcome(case))))
-
-
-if __name__ == "__main__":
-    main()

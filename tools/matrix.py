@@ -31,10 +31,12 @@ Steps, all kept under .matrix/ (gitignored):
    (never the source tree) and the newest pytest (and hypothesis) that
    interpreter supports; pytest then runs tests/ from an empty working
    directory, so ``src/`` is not importable and the installed copy is the one
-   under test, once per variant of the interpreter (see variants()). Every
-   run gets the CPython suites' folders, newest first, in
-   BACKPORTS_WEAKREF_CPYTHON_SUITES. The packaging tests get the wheel, the
-   sdist, other ``backports.*`` distributions downloaded once per
+   under test, once: on CPython its container tests run on the compiled
+   core and on the pure twin in that one process (tests/cores.py), and
+   BACKPORTS_WEAKREF_EXPECT_CORE makes the run fail if the package falls
+   back to the twin. Every run gets the CPython suites' folders, newest
+   first, in BACKPORTS_WEAKREF_CPYTHON_SUITES. The packaging tests get the
+   wheel, the sdist, other ``backports.*`` distributions downloaded once per
    interpreter into .matrix/siblings/NAME, and the python whose bundled pip
    they must use, through BACKPORTS_WEAKREF_* environment variables;
 5. each interpreter's steps go to .matrix/logs/NAME.log, each provisioning
@@ -110,64 +112,22 @@ INTERPRETERS_BY_NAME = {interpreter.name: interpreter
 CHROOTS = declared.chroots()
 
 
-# --- variants: the runs of the suite each interpreter gets ----------------------
-
-@dataclass(frozen=True)
-class Variant:
-    name: str                       # "" for an interpreter's main run
-    environ: Dict[str, str] = field(default_factory=dict)
-    tests: List[str] = field(default_factory=list)   # [] for all of tests/
-    newest_suite_only: bool = False   # CPython's suites: the newest alone
-
-
-# What the pure-Python twin's run on CPython covers: every module that
-# exercises the containers' hot paths (the compiled core's other half),
-# CPython's own suites, the stress, leak and free-threading tests. The
-# rest (packaging, docs, finalize, WeakMethod, the extras) does not touch
-# the core, and runs once, in the main run.
-TWIN_TESTS = [
-    "tests/test_weak_dicts.py", "tests/test_weakset.py",
-    "tests/test_containers_fixes.py", "tests/test_containers_iteration.py",
-    "tests/test_model_containers.py", "tests/test_bad_input.py",
-    "tests/test_cpython_suite.py", "tests/test_stress_threads.py",
-    "tests/test_leaks.py", "tests/test_free_threading.py",
-    "tests/test_core.py",
-]
+# --- the core each interpreter's run must import ---------------------------------
 
 EXPECT_CORE_VARIABLE = "BACKPORTS_WEAKREF_EXPECT_CORE"
 NO_EXTENSIONS_VARIABLE = "BACKPORTS_WEAKREF_NO_EXTENSIONS"
-STRESS_VARIABLE = "BACKPORTS_WEAKREF_STRESS_SECONDS"
-# The twin's thread tests run shorter on CPython than the main run's
-# (0.75 s; 5 s on a free-threaded build): the same code runs them at full
-# length on PyPy and Jython, and CI's time is shared by 27 runs on two
-# cores. tools/soak.py runs long ones.
-TWIN_STRESS_SECONDS = "0.4"
-TWIN_STRESS_SECONDS_FREE_THREADED = "2"
-# And its leak tests 2*10**4 cycles, not 10**5: Python code leaks by keeping
-# references, one or more per cycle, which shows as plainly in fewer cycles
-# (the main run's 10**5 are for the compiled core's C).
-LEAK_CYCLES_VARIABLE = "BACKPORTS_WEAKREF_LEAK_CYCLES"
-TWIN_LEAK_CYCLES = "20000"
 
 
 def has_compiled_core(interpreter: Interpreter) -> bool:
     return interpreter.implementation == "CPython"
 
 
-def variants(interpreter: Interpreter) -> List[Variant]:
-    """CPython: the compiled core (its own wheel), then the pure twin on
-    the same install (the variable switches); PyPy and Jython: the twin
-    alone (the universal wheel). Each run fails if the other core is
-    active (tests/test_core.py)."""
-    if not has_compiled_core(interpreter):
-        return [Variant("", {EXPECT_CORE_VARIABLE: "pure"})]
-    twin = {EXPECT_CORE_VARIABLE: "pure", NO_EXTENSIONS_VARIABLE: "1"}
-    twin[STRESS_VARIABLE] = (TWIN_STRESS_SECONDS_FREE_THREADED
-                             if interpreter.free_threaded
-                             else TWIN_STRESS_SECONDS)
-    twin[LEAK_CYCLES_VARIABLE] = TWIN_LEAK_CYCLES
-    return [Variant("", {EXPECT_CORE_VARIABLE: "compiled"}),
-            Variant("pure", twin, TWIN_TESTS, newest_suite_only=True)]
+def expected_core(interpreter: Interpreter) -> str:
+    """CPython installs its own wheel, whose compiled core the package must
+    import, and its run tests the pure twin beside it in the same process
+    (tests/cores.py); PyPy and Jython install the universal wheel: the twin
+    alone. tests/test_core.py fails a run whose package imports another."""
+    return "compiled" if has_compiled_core(interpreter) else "pure"
 
 
 # --- running commands into logs ---------------------------------------------------
@@ -190,8 +150,9 @@ def clean_environ() -> Dict[str, str]:
     active virtualenv."""
     env = dict(os.environ)
     for name in ("PYTHONPATH", "JYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV",
-                 "PYENV_VERSION", NO_EXTENSIONS_VARIABLE,
-                 EXPECT_CORE_VARIABLE):   # the variants set these
+                 "PYENV_VERSION",
+                 NO_EXTENSIONS_VARIABLE,  # would switch the compiled core off
+                 EXPECT_CORE_VARIABLE):   # the matrix sets it per interpreter
         env.pop(name, None)
     env["PYTHONDONTWRITEBYTECODE"] = "1"   # parallel runs share tests/
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
@@ -592,8 +553,8 @@ class Environment:
 
 
 class Job:
-    """One interpreter: its base, its environment's folders and its log,
-    shared by the runs of its variants."""
+    """One interpreter: its base, its environment's folders and its
+    log."""
 
     def __init__(self, interpreter: Interpreter, log: TextIO):
         self.interpreter = interpreter
@@ -757,10 +718,9 @@ CHECK_INSTALLED = (
 @dataclass
 class Result:
     interpreter: Interpreter
-    variant: Variant
     version: str = "-"
     counts: Dict[str, int] = field(default_factory=dict)
-    setup_seconds: float = 0.0     # the environment, shared by the variants
+    setup_seconds: float = 0.0     # the environment
     test_seconds: float = 0.0
     setup_cpu: float = 0.0         # CPU seconds of the same
     test_cpu: float = 0.0
@@ -771,7 +731,7 @@ class Result:
 
     @property
     def name(self) -> str:
-        return "/".join(filter(None, [self.interpreter.name, self.variant.name]))
+        return self.interpreter.name
 
     def count(self, *words) -> int:
         return sum(self.counts.get(word, 0) for word in words)
@@ -795,10 +755,10 @@ def parse_summary(output: str) -> Optional[Dict[str, int]]:
     return None
 
 
-def pytest_targets(extra: List[str], tests: List[str]) -> List[str]:
+def pytest_targets(extra: List[str]) -> List[str]:
     """Paths among pytest's extra arguments are the repository's: make them
-    absolute, since pytest runs elsewhere; when none is given, the
-    variant's *tests*, or all of tests/."""
+    absolute, since pytest runs elsewhere; when none is given, all of
+    tests/."""
     args, has_path = [], False
     for arg in extra:
         candidate = ROOT / arg.split("::")[0]
@@ -807,8 +767,7 @@ def pytest_targets(extra: List[str], tests: List[str]) -> List[str]:
             has_path = True
         else:
             args.append(arg)
-    default = [str(ROOT / test) for test in tests or ["tests"]]
-    return ([] if has_path else default) + args
+    return ([] if has_path else [str(ROOT / "tests")]) + args
 
 
 def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
@@ -821,7 +780,7 @@ def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
         "-m", "pytest", "-p", "no:cacheprovider", "-ra",
         "--continue-on-collection-errors",
         *job.interpreter.pytest_args,
-        *pytest_targets(extra, result.variant.tests))
+        *pytest_targets(extra))
     rc, out = job.run(command, check=False, cwd=job.work_dir, environ=environ)
     result.test_seconds = time.monotonic() - started
     result.test_cpu = cpu_seconds(job.log.name) - cpu_before
@@ -836,26 +795,25 @@ def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
 
 
 def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
-                    dists: Dists, extra: List[str]) -> List[Result]:
-    """Make the interpreter's environment, then run each variant in it."""
-    results = [Result(interpreter, variant) for variant in variants(interpreter)]
+                    dists: Dists, extra: List[str]) -> Result:
+    """Make the interpreter's environment, then run the suite in it."""
+    result = Result(interpreter)
     started = time.monotonic()
     with open_log(interpreter.name) as log:
         job = Job(interpreter, log)
-        for result in results:
-            result.log = Path(log.name)
+        result.log = Path(log.name)
         try:
             job.base = provisioner.locate(interpreter)
             environment, wheel = make_environment(job, provisioner, dists)
             _, out = job.run(environment.command("-c", CHECK_INSTALLED),
                              cwd=job.work_dir, environ=environment.environ)
             lines = out.strip().splitlines() or ["?"]
-            for result in results:
-                result.version = lines[0]
+            result.version = lines[0]
             if str(ROOT / "src") in lines[-1]:
                 raise StepFailed("imports the source tree, not the wheel")
             environ = dict(environment.environ)
             environ.update(interpreter.environ)
+            environ[EXPECT_CORE_VARIABLE] = expected_core(interpreter)
             environ["BACKPORTS_WEAKREF_WHEEL"] = str(dists.wheel)
             if wheel != dists.wheel:
                 environ["BACKPORTS_WEAKREF_COMPILED_WHEEL"] = str(wheel)
@@ -867,46 +825,36 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             # Without them the run still goes ahead, to report its counts,
             # but cannot pass: the conformance tests need the suites.
             try:
-                suites = provisioner.suites()
-                environ[SUITES_VARIABLE] = os.pathsep.join(map(str, suites))
+                environ[SUITES_VARIABLE] = os.pathsep.join(
+                    map(str, provisioner.suites()))
                 no_suites = None
             except StepFailed as error:
-                suites, no_suites = [], error
-            setup_seconds = time.monotonic() - started
-            setup_cpu = cpu_seconds(log.name)
-            for result in results:
-                result.setup_seconds, result.setup_cpu = setup_seconds, setup_cpu
-                variant_environ = dict(environ, **result.variant.environ)
-                if result.variant.newest_suite_only and suites:
-                    variant_environ[SUITES_VARIABLE] = str(suites[0])
-                run_pytest(job, environment, variant_environ, extra, result)
-                if no_suites and not result.problem:
-                    result.problem = "no %s: %s" % (SUITES_VARIABLE, no_suites)
-                    result.log, result.log_offset = no_suites.log, 0
+                no_suites = error
+            result.setup_seconds = time.monotonic() - started
+            result.setup_cpu = cpu_seconds(log.name)
+            run_pytest(job, environment, environ, extra, result)
+            if no_suites and not result.problem:
+                result.problem = "no %s: %s" % (SUITES_VARIABLE, no_suites)
+                result.log, result.log_offset = no_suites.log, 0
         except Skip as skip:
-            for result in results:
-                result.skipped = str(skip)
+            result.skipped = str(skip)
         except StepFailed as error:
             log.write("\n%s\n" % error)
-            for result in results:
-                if not result.counts:
-                    result.problem = str(error)
-                    result.log = error.log or result.log
+            if not result.counts:
+                result.problem = str(error)
+                result.log = error.log or result.log
         except Exception as error:   # a bug here must not hide the others
-            for result in results:
-                result.problem = "matrix error: %s: %s" % (
-                    type(error).__name__, error)
-            log.write("\n%s\n" % results[0].problem)
+            result.problem = "matrix error: %s: %s" % (
+                type(error).__name__, error)
+            log.write("\n%s\n" % result.problem)
         finally:
-            for result in results:
-                if not result.setup_seconds:
-                    result.setup_seconds = time.monotonic() - started
-                    result.setup_cpu = cpu_seconds(log.name)
+            if not result.setup_seconds:
+                result.setup_seconds = time.monotonic() - started
+                result.setup_cpu = cpu_seconds(log.name)
             log.write("\n[%s in %.0f s]\n" % (
-                "; ".join(result.problem or result.skipped or "passed"
-                          for result in results),
+                result.problem or result.skipped or "passed",
                 time.monotonic() - started))
-    return results
+    return result
 
 
 # --- reporting ---------------------------------------------------------------------
@@ -975,8 +923,7 @@ def cpu_summary(results: List[Result]) -> str:
     with CPU_SECONDS_LOCK:
         total = sum(CPU_SECONDS.values())
     tests = sum(result.test_cpu for result in results)
-    environments = sum({result.interpreter.name: result.setup_cpu
-                        for result in results}.values())
+    environments = sum(result.setup_cpu for result in results)
     return ("CPU time: %.0f s in all: %.0f s in pytest, %.0f s making the "
             "environments, %.0f s provisioning, tools and build"
             % (total, tests, environments, total - tests - environments))
@@ -1089,18 +1036,17 @@ def main(argv: List[str]) -> int:
     say("built %s and %s" % (dists.wheel.name, dists.sdist.name))
 
     schedule = Schedule(args.selected, provisioner)
-    finished: Dict[str, List[Result]] = {}
+    finished: Dict[str, Result] = {}
 
     def worker() -> None:
         for interpreter in iter(schedule.next, None):
-            results = run_interpreter(interpreter, provisioner, dists, extra)
+            result = run_interpreter(interpreter, provisioner, dists, extra)
             with schedule.progress:
-                finished[interpreter.name] = results
-                for result in results:
-                    say("[%4.0f s] %-12s %s" % (
-                        time.monotonic() - started, result.name,
-                        result.problem or result.skipped and "skipped"
-                        or "%d passed" % result.count("passed")))
+                finished[interpreter.name] = result
+                say("[%4.0f s] %-12s %s" % (
+                    time.monotonic() - started, result.name,
+                    result.problem or result.skipped and "skipped"
+                    or "%d passed" % result.count("passed")))
 
     say("running %d interpreter(s), %d at a time (logs: .matrix/logs/)"
         % (len(args.selected), args.jobs))
@@ -1110,8 +1056,8 @@ def main(argv: List[str]) -> int:
     for thread in workers:
         thread.join()
     provisioner.wait()
-    return report([result for interpreter in args.selected
-                   for result in finished[interpreter.name]], started)
+    return report([finished[interpreter.name]
+                   for interpreter in args.selected], started)
 
 
 # The longest runs first, so that the workers finish together (measured:

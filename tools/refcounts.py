@@ -16,11 +16,11 @@ with pytest's own status.
 Tests driven by hypothesis are run once only (each run is a new search);
 tests that need a fresh process do their work in a child and are cheap to
 repeat; a test that fails when run again on the fixtures it used up
-(``del objs[:5]``) counts as run once. The compiled core is what is checked
-unless
-BACKPORTS_WEAKREF_NO_EXTENSIONS is set. tools/build_313d.sh builds the
-debug interpreter; tests/test_leaks.py covers long create/destroy runs
-(BACKPORTS_WEAKREF_LEAK_CYCLES=1000000).
+(``del objs[:5]``) counts as run once. The compiled core is what is
+checked (the tests' other legs, the pure twin's and the stdlib's, are
+deselected), or the twin where BACKPORTS_WEAKREF_NO_EXTENSIONS is set.
+tools/build_313d.sh builds the debug interpreter; tests/test_leaks.py
+covers long create/destroy runs (BACKPORTS_WEAKREF_LEAK_CYCLES=1000000).
 """
 from __future__ import absolute_import, print_function
 
@@ -83,10 +83,27 @@ def measure(run):
     return [delta - base for delta, base in zip(_measure(run), _BASELINE)]
 
 
+def leg(item):
+    """The leg a test runs on (tests/conftest.py), or None."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    marked = item.get_closest_marker("core")
+    return params.get("containers") or (marked.args[0] if marked else None)
+
+
 class RefcountPlugin(object):
     def __init__(self):
         self.results = []
         self.once = []
+
+    def pytest_collection_modifyitems(self, config, items):
+        """The imported core's tests alone: its C is what this counts."""
+        from backports.weakref import _core
+        kept = [item for item in items
+                if leg(item) in (None, _core.IMPLEMENTATION)]
+        deselected = [item for item in items if item not in kept]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = kept
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):

@@ -8,11 +8,9 @@ import collections
 
 import pytest
 
-from backports.weakref.extras import (OrderedWeakSet,
-                                      WeakIdentityKeyDictionary,
-                                      WeakIdentityKeyValueDictionary,
-                                      WeakIdentitySet, WeakList,
-                                      weak_lru_cache)
+from backports.weakref import extras
+from backports.weakref.extras import (OrderedWeakSet, WeakIdentitySet,
+                                      WeakList, weak_lru_cache)
 from containers_impl import Obj
 from models import (SEEDS, Machine, RuleBasedStateMachine, run_hypothesis,
                     run_seeded)
@@ -34,10 +32,11 @@ class Twin(object):
 
 
 class IdentityDictMachine(Machine):
-    container_class = WeakIdentityKeyDictionary
+    # By name, found at run time: the class of the core the test runs on.
+    container_name = "WeakIdentityKeyDictionary"
 
     def __init__(self):
-        self.real = self.container_class()
+        self.real = getattr(extras, self.container_name)()
         self.keys = []
         self.values = []
 
@@ -100,7 +99,7 @@ class IdentityDictMachine(Machine):
 class IdentityKeyValueMachine(IdentityDictMachine):
     """Keys and values both weak; some values shared between entries."""
 
-    container_class = WeakIdentityKeyValueDictionary
+    container_name = "WeakIdentityKeyValueDictionary"
 
     def new_value(self, choice):
         return Obj(choice)
@@ -284,14 +283,17 @@ class WeakListMachine(Machine):
             assert self.real[index] is self.model[index]
 
 
-class Cached(object):
-    """Unhashable instances of a class with a small weak_lru_cache."""
+def cached_class():
+    """A class of unhashable instances with a small weak_lru_cache: made
+    anew for each machine, so that its cache starts empty and is the one
+    of the core the test runs on."""
+    class Cached(object):
+        __hash__ = None
 
-    __hash__ = None
-
-    @weak_lru_cache(maxsize=5)
-    def square(self, value):
-        return value * value
+        @weak_lru_cache(maxsize=5)
+        def square(self, value):
+            return value * value
+    return Cached
 
 
 class CacheMachine(Machine):
@@ -299,7 +301,7 @@ class CacheMachine(Machine):
     argument), whose entries leave with their instance."""
 
     def __init__(self):
-        Cached.square.cache_clear()
+        self.cached = cached_class()
         self.instances = []       # the live instances
         self.numbers = []         # and their numbers, for the model's keys
         self.count = 0
@@ -307,7 +309,7 @@ class CacheMachine(Machine):
         self.hits = self.misses = 0
 
     def rule_new_instance(self, choice):
-        self.instances.append(Cached())
+        self.instances.append(self.cached())
         self.numbers.append(self.count)
         self.count += 1
 
@@ -339,14 +341,14 @@ class CacheMachine(Machine):
 
     def rule_clear(self, choice):
         if choice % 10 == 0:
-            Cached.square.cache_clear()
+            self.cached.square.cache_clear()
             self.model.clear()
             self.hits = self.misses = 0
 
     def check(self):
-        self.settle(lambda: Cached.square.cache_info().currsize,
+        self.settle(lambda: self.cached.square.cache_info().currsize,
                     lambda: len(self.model))
-        info = Cached.square.cache_info()
+        info = self.cached.square.cache_info()
         assert (info.hits, info.misses) == (self.hits, self.misses)
 
 

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from backports.weakref import extras
 from backports.weakref.extras import OrderedWeakSet, WeakList
 from containers_impl import Obj
 from support import PY2, collect_until, run_threads
@@ -71,17 +72,17 @@ def test_ordered_set_member_leaves_when_it_dies(objs):
     assert values(s) == [0, 1, 8, 9]
 
 
-@pytest.mark.parametrize("make, take_out, put_in", [
-    (OrderedWeakSet, OrderedWeakSet.discard, OrderedWeakSet.add),
-    (WeakList, WeakList.remove, WeakList.append),
+@pytest.mark.parametrize("kind, take_out, put_in", [
+    ("OrderedWeakSet", "discard", "add"),
+    ("WeakList", "remove", "append"),
 ], ids=["OrderedWeakSet", "WeakList"])
-def test_iteration_is_a_snapshot(objs, make, take_out, put_in):
-    container = make(objs[:4])
+def test_iteration_is_a_snapshot(objs, kind, take_out, put_in):
+    container = getattr(extras, kind)(objs[:4])
     seen = []
     for item in container:
         seen.append(item.value)
-        take_out(container, item)
-        put_in(container, objs[9])
+        getattr(container, take_out)(item)
+        getattr(container, put_in)(objs[9])
     assert seen == [0, 1, 2, 3]
     assert set(values(container)) == set([9])
 
@@ -204,11 +205,10 @@ def test_threads_share_a_weak_list(objs):
     assert values(wl) == list(range(10))
 
 
-@pytest.mark.parametrize("make", [OrderedWeakSet, WeakList],
-                         ids=["OrderedWeakSet", "WeakList"])
-def test_initial_contents_are_held_weakly(make):
+@pytest.mark.parametrize("kind", ["OrderedWeakSet", "WeakList"])
+def test_initial_contents_are_held_weakly(kind):
     # The constructor's frame must not keep them (Jython's closures would).
-    container = make([Obj(1), Obj(2)])
+    container = getattr(extras, kind)([Obj(1), Obj(2)])
     collect_until(lambda: len(container) == 0)
 
 
