@@ -250,9 +250,13 @@ class Side(object):
     """The objects, containers and iterators of one core, and the way to
     carry a Plan's operations out on them."""
 
-    def __init__(self, core, plan, ignore=()):
+    def __init__(self, core, plan, ignore=(), compared=False):
         self.core = core
         self.ignore = ignore
+        # Compared with another side where objects die only in a
+        # collection: each death is then settled at once, so that both see
+        # it at the same step.
+        self.settle_deaths = compared and not REFCOUNTED
         self.classes = dict((kind, cores.container_class(core, kind))
                             for kind in KINDS)
         self.subclasses = dict((kind, subclass_of(cls, self))
@@ -416,7 +420,7 @@ class Side(object):
 
     def do_kill(self, number, spec):
         self.pool[number] = self.make_thing(spec)
-        if not REFCOUNTED:
+        if self.settle_deaths:
             settle()
 
     def do_collect(self):
@@ -513,14 +517,18 @@ def run(seed, steps, cores_compared, ignore=()):
     plan = Plan(seed)
     recorder = None
     enabled = gc.isenabled()
-    gc.disable()
+    try:
+        gc.disable()
+    except NotImplementedError:     # Jython: the JVM's collector runs on
+        enabled = False
     if hasattr(gc, "freeze"):
         # The process's objects out of the collections the steps start: a
         # full collection of a test run's process costs milliseconds.
         gc.collect()
         gc.freeze()
     try:
-        sides = [Side(core, plan, ignore) for core in cores_compared]
+        sides = [Side(core, plan, ignore, len(cores_compared) > 1)
+                 for core in cores_compared]
         history = []
         # What callbacks raise (a key's __eq__, in a remover) is reported
         # as unraisable: kept quiet (3.8+).
