@@ -30,6 +30,17 @@ from support import (COLLECT_TIMEOUT, JYTHON, STRESS_SECONDS, STRESS_THREADS,
                      collect_until, run_python)
 
 core_names = pytest.mark.parametrize("core", cores.CORES)
+
+
+def in_children(names, cases):
+    """parametrize() for a test that starts a child interpreter per case
+    (a kind, or a (kind, view) named Kind.view): on Jython, whose every
+    start costs seconds, the first and last case alone."""
+    if JYTHON:
+        cases = cases[:1] + cases[-1:]
+    ids = ["%s.%s" % case if isinstance(case, tuple) else case
+           for case in cases]
+    return pytest.mark.parametrize(names, cases, ids=ids)
 KINDS = cores.KINDS
 DICTS = KINDS[:2]
 ALREADY_EXECUTING = "ValueError: generator already executing"
@@ -233,7 +244,7 @@ print("survived")
 
 
 @core_names
-@pytest.mark.parametrize("kind", KINDS)
+@in_children("kind", list(KINDS))
 def test_a_value_dying_after_a_collection_cleared_its_remover(core, kind):
     # Scenario 1: CPython 2.7-3.7 run the callback of a reference that is
     # itself garbage (3.8+ clear such references first, bpo-38006).
@@ -243,7 +254,7 @@ def test_a_value_dying_after_a_collection_cleared_its_remover(core, kind):
 
 
 @core_names
-@pytest.mark.parametrize("kind", KINDS)
+@in_children("kind", list(KINDS))
 def test_entries_calling_back_into_another_containers_cleared_remover(
         core, kind):
     # Scenario 1, the entries of one container made with another's _remove.
@@ -256,7 +267,6 @@ VIEWS = [("WeakValueDictionary", "keys"), ("WeakValueDictionary", "values"),
          ("WeakValueDictionary", "items"), ("WeakKeyDictionary", "keys"),
          ("WeakKeyDictionary", "values"), ("WeakKeyDictionary", "items"),
          ("WeakSet", "members")]
-VIEW_IDS = ["%s.%s" % view for view in VIEWS]
 
 COLLECTION_IN_SNAPSHOT = '''
 kind, view = sys.argv[2:4]
@@ -309,7 +319,7 @@ verdict(outer, inner, expected(kind, view, members))
 @pytest.mark.skipif(not _compat.CPYTHON, reason="only CPython's collector "
                     "starts at an allocation")
 @core_names
-@pytest.mark.parametrize("kind, view", VIEWS, ids=VIEW_IDS)
+@in_children("kind, view", VIEWS)
 def test_a_callback_of_a_collection_the_snapshot_starts_calls_next(core,
                                                                    kind,
                                                                    view):
@@ -323,7 +333,6 @@ def test_a_callback_of_a_collection_the_snapshot_starts_calls_next(core,
 # runs no method of a dict subclass: that view has no way in here.
 SNAPSHOT_VIEWS = [view for view in VIEWS
                   if view != ("WeakValueDictionary", "values")]
-SNAPSHOT_VIEW_IDS = ["%s.%s" % view for view in SNAPSHOT_VIEWS]
 
 REENTERED_SNAPSHOT = '''
 kind, view = sys.argv[2:4]
@@ -348,7 +357,7 @@ verdict(outer, inner, expected(kind, view, members))
 
 
 @core_names
-@pytest.mark.parametrize("kind, view", SNAPSHOT_VIEWS, ids=SNAPSHOT_VIEW_IDS)
+@in_children("kind, view", SNAPSHOT_VIEWS)
 def test_next_reentered_while_its_snapshot_is_taken(core, kind, view):
     # Scenario 3: a `data` replaced by a dict (or set) subclass whose copy()
     # or __iter__ is Python code, which calls next() on the iterator.
@@ -400,7 +409,7 @@ verdict(outer, inner, expected(kind, view, members))
 
 
 @core_names
-@pytest.mark.parametrize("kind, view", VIEWS, ids=VIEW_IDS)
+@in_children("kind, view", VIEWS)
 def test_next_reentered_from_its_own_step(core, kind, view):
     # Scenario 3: next() called again from inside next(), by the Python code
     # a step runs (here: what `data` holds in place of a reference).
@@ -444,7 +453,7 @@ verdict(outer, inner, expected(kind, view, members))
 
 
 @core_names
-@pytest.mark.parametrize("kind, view", SNAPSHOT_VIEWS, ids=SNAPSHOT_VIEW_IDS)
+@in_children("kind, view", SNAPSHOT_VIEWS)
 def test_a_second_thread_calls_next_while_the_snapshot_is_taken(core, kind,
                                                                 view):
     # Scenario 3, with a GIL: taking the snapshot runs Python code, which
@@ -526,8 +535,7 @@ SHARED_VIEWS = [("WeakValueDictionary", "values"),
 
 
 @core_names
-@pytest.mark.parametrize("kind, view", SHARED_VIEWS,
-                         ids=["%s.%s" % view for view in SHARED_VIEWS])
+@in_children("kind, view", SHARED_VIEWS)
 def test_threads_sharing_one_iterator_while_others_mutate(core, kind, view,
                                                           record_property):
     # Scenario 4: aimed at free-threaded 3.13t, where it crashed the compiled

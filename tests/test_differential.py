@@ -29,8 +29,7 @@ LENGTH = 200
 # gc.freeze() keeps a step's collection from walking the whole test
 # process, and collections take far longer on PyPy and Jython.
 OPERATIONS = differential.operations_budget(
-    1000 if JYTHON or PYPY else 4000 if not hasattr(gc, "freeze")
-    else 24000)
+    1000 if JYTHON or PYPY or not hasattr(gc, "freeze") else 24000)
 SEED = differential.first_seed()
 
 
