@@ -54,7 +54,8 @@ VIEWS = {"WeakValueDictionary": ("keys", "values", "items"),
 # hashed, wrong arguments), what a key's own __hash__ or __eq__ raises, and
 # what a generator says to a second caller.
 ALLOWED_ERRORS = {"KeyError": "", "TypeError": "",
-                  "ValueError": ("no hash for ", "generator already executing"),
+                  "ValueError": ("no hash for ", "no items: ",
+                                 "generator already executing"),
                   "RuntimeError": ("no == for ",)}
 MODES = ["plain"] * 5 + ["colliding"] * 2 + ["raising eq", "raising hash",
                                              "alternating eq", "changing hash"]
@@ -218,7 +219,7 @@ class Plan(object):
             return ("setdefault", slot, key, value)
         if roll < 0.54:
             how = rng.choice(["mapping", "pairs", "keywords", "container",
-                              "algebra"])
+                              "algebra", "odd items"])
             return ("update", slot, how, self.pairs_for(kind),
                     rng.randrange(CONTAINERS))
         if roll < 0.58:
@@ -244,24 +245,28 @@ class Plan(object):
         return ("clear", slot)
 
 
-# -- one side ------------------------------------------------------------------
+# -- one side -----------------------------------------------------------------
 
 class Side(object):
     """The objects, containers and iterators of one core, and the way to
     carry a Plan's operations out on them."""
 
-    def __init__(self, core, plan, ignore=(), compared=False):
+    def __init__(self, core, plan, ignore=(), compared=False, steady=False):
         self.core = core
         self.ignore = ignore
         # Compared with another side where objects die only in a
         # collection: each death is then settled at once, so that both see
         # it at the same step.
         self.settle_deaths = compared and not REFCOUNTED
+        # No key changes its hash: asked by threads, where Jython's dict
+        # popitem() (that clear() loops over) would never find such a key
+        # to remove, and spin.
+        self.steady = steady
         self.classes = dict((kind, cores.container_class(core, kind))
                             for kind in KINDS)
         self.subclasses = dict((kind, subclass_of(cls, self))
                                for kind, cls in self.classes.items())
-        self.counters = {"eq": 0, "add": 0}
+        self.counters = {"eq": 0, "add": 0, "reads": 0}
         self.unstable = False       # a key with a changing hash was made
         self.notes = []
         self.watchers = []
@@ -277,6 +282,8 @@ class Side(object):
         label, number, mode, cycle, callback = spec
         if mode == "alternating eq" and "eq" in self.ignore:
             mode = "colliding"      # its answers follow the calls' count
+        if mode == "changing hash" and self.steady:
+            mode = "plain"
         thing = Thing(label, number, mode, self.counters)
         if mode == "changing hash":
             self.unstable = True
@@ -367,6 +374,8 @@ class Side(object):
         container, kind = self.containers[slot], self.kinds[slot]
         if how == "container":
             return container.update(self.containers[other])
+        if how == "odd items":
+            return container.update(OddItems(self.mapping(pairs)))
         if kind == "WeakSet":
             members = [self.resolve(key) for key, _ in pairs]
             if how == "algebra":
@@ -464,6 +473,29 @@ def settle():
         wait_for_callbacks()
 
 
+class OddItems(object):
+    """A mapping whose items attribute raises (not AttributeError) when it
+    has an odd number of keys: update() must say so."""
+
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    @property
+    def items(self):
+        if len(self.mapping) % 2:
+            raise ValueError("no items: odd")
+        return self.mapping.items
+
+    def keys(self):
+        return self.mapping.keys()
+
+    def __getitem__(self, key):
+        return self.mapping[key]
+
+    def __iter__(self):
+        return iter(self.mapping)
+
+
 class PassingDict(dict):
     """A replaced data: a dict subclass whose methods, Python code, do what
     dict's do."""
@@ -491,10 +523,13 @@ class PassingSet(set):
 
 def subclass_of(cls, side):
     """A subclass of *cls*, one of a side's container classes: a
-    __getattribute__ of its own, and for the set an add() that counts."""
+    __getattribute__ of its own, which counts the reads of data and
+    _remove, and for the set an add() that counts."""
 
     class Sub(cls):
         def __getattribute__(self, name):
+            if name in ("data", "_remove"):
+                side.counters["reads"] += 1
             return cls.__getattribute__(self, name)
 
     if cls.__name__ == "WeakSet":
@@ -506,14 +541,14 @@ def subclass_of(cls, side):
     return Sub
 
 
-# -- running a plan ----------------------------------------------------------------
+# -- running a plan -----------------------------------------------------------
 
 def run(seed, steps, cores_compared, ignore=()):
     """Apply *steps* operations of seed *seed* to a side per core of
     *cores_compared* (two: compared step by step; one: checked alone).
     Returns the number of operations; raises Divergence. The counters named
-    in *ignore* ("eq", "add") are left out of the comparison: to look past
-    a difference already known."""
+    in *ignore* ("eq", "add", "reads") are left out of the comparison: to
+    look past a difference already known."""
     plan = Plan(seed)
     recorder = None
     enabled = gc.isenabled()
@@ -607,13 +642,13 @@ def first_seed():
     return int(os.environ.get("BACKPORTS_WEAKREF_FUZZ_SEED") or 1)
 
 
-# -- threads ----------------------------------------------------------------------
+# -- threads ------------------------------------------------------------------
 
 def churn(core, seed, seconds, threads):
     """Threads carrying out their own plans' operations on one shared side
     of *core* (containers, iterators, objects) for *seconds*, the collector
     on. Returns (operations, problems): what no step may show."""
-    side = Side(core, Plan(seed))
+    side = Side(core, Plan(seed), steady=True)
     operations = [0] * threads
     problems = []
 

@@ -17,7 +17,6 @@ every live entry yielded exactly once over all the ``next()`` calls.
 """
 from __future__ import absolute_import
 
-import gc
 import signal
 import sys
 import weakref as stdlib_weakref
@@ -41,6 +40,8 @@ def in_children(names, cases):
     ids = ["%s.%s" % case if isinstance(case, tuple) else case
            for case in cases]
     return pytest.mark.parametrize(names, cases, ids=ids)
+
+
 KINDS = cores.KINDS
 DICTS = KINDS[:2]
 ALREADY_EXECUTING = "ValueError: generator already executing"
@@ -209,7 +210,7 @@ def assert_allowed(lines):
                    ["inner saw: [%r]" % ALREADY_EXECUTING]), lines
 
 
-# -- segmentation faults -------------------------------------------------------
+# -- segmentation faults ------------------------------------------------------
 
 # The value: a code object, which CPython's cyclic collector does not track,
 # so that it is not part of the garbage the collection finds, yet dies
@@ -553,7 +554,7 @@ def test_threads_sharing_one_iterator_while_others_mutate(core, kind, view,
         core, kind, view, counts, STRESS_SECONDS))
 
 
-# -- leaks ------------------------------------------------------------------------
+# -- leaks --------------------------------------------------------------------
 
 @pytest.mark.skipif(not _compat.CPYTHON or sys.version_info >= (3, 12),
                     reason="None counts its references on CPython < 3.12 "
@@ -645,7 +646,7 @@ def test_a_lookup_met_by_eq_does_not_keep_the_key_alive(core, kind):
                   timeout=COLLECT_TIMEOUT if JYTHON else 2.0)
 
 
-# -- differences from the twin ---------------------------------------------------
+# -- differences from the twin ------------------------------------------------
 
 class Colliding(object):
     """A key whose hash is an int key's: each store under that int compares
@@ -839,4 +840,3 @@ def test_membership_after_iand_makes_the_twins_eq_calls(core, operation):
     assert outcome == twin
     if _compat.CPYTHON:
         assert twin == membership_calls(stdlib_weakref.WeakSet, operation)
-

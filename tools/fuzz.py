@@ -3,9 +3,9 @@ the compiled core against its pure-Python twin, seed after seed, on the
 interpreter that runs this (any of 2.7 and 3.6+; PYTHONPATH=src runs the
 source tree, with the core built in place by tools/build_inplace.sh).
 
-    python tools/fuzz.py --seconds 600             # seeds 1, 2, 3... for 10 min
-    python tools/fuzz.py --seed 72 --verbose       # replay one seed, in full
-    python tools/fuzz.py --seconds 60 --ignore eq  # look past __eq__ counts
+    python tools/fuzz.py --seconds 600       # seeds 1, 2, 3... for 10 min
+    python tools/fuzz.py --seed 72 --verbose # replay one seed, in full
+    python tools/fuzz.py --seconds 60 --ignore eq,reads   # look past those
 
 Each divergent seed is printed as it is found (its first divergence: the
 seed, the step and the operation; --verbose adds both sides' outcomes and
@@ -41,7 +41,7 @@ def main(argv=None):
                         help="operations per seed (default 200)")
     parser.add_argument("--ignore", default="",
                         help="counters left out of the comparison, comma "
-                        "separated: eq, add")
+                        "separated: eq, add, reads")
     parser.add_argument("--verbose", action="store_true",
                         help="print each divergence in full")
     options = parser.parse_args(argv)
