@@ -62,7 +62,9 @@ MODES = ["plain"] * 5 + ["colliding"] * 2 + ["raising eq", "raising hash",
 
 
 class Divergence(AssertionError):
-    pass
+    """A step that showed a difference; ``steps``: how many ran."""
+
+    steps = 0
 
 
 class Thing(object):
@@ -577,11 +579,15 @@ def run(seed, steps, cores_compared, ignore=()):
             outcomes = [side.apply(operation) for side in sides]
             shown = [(outcome, side.state(ignore))
                      for outcome, side in zip(outcomes, sides)]
-            if len(sides) == 2 and shown[0] != shown[1]:
-                raise Divergence(report(seed, number, history, sides,
-                                        shown))
-            if len(sides) == 1:
-                check_alone(seed, number, history, sides[0], shown[0])
+            try:
+                if len(sides) == 2 and shown[0] != shown[1]:
+                    raise Divergence(report(seed, number, history, sides,
+                                            shown))
+                if len(sides) == 1:
+                    check_alone(seed, number, history, sides[0], shown[0])
+            except Divergence as divergence:
+                divergence.steps = number + 1
+                raise
         return steps
     finally:
         if recorder is not None:

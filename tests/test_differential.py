@@ -39,22 +39,24 @@ def fuzz(cores_compared, record_property, name):
     """Run OPERATIONS operations from SEED on, compared (two cores) or
     checked (one); fail listing each seed's divergence."""
     found = []
-    done = 0
+    done = operations = 0   # the budget spent; the operations carried out
     started = time.time()
     seed = SEED
     while done < OPERATIONS:
         steps = min(LENGTH, OPERATIONS - done)
         try:
-            differential.run(seed, steps, cores_compared)
+            ran = differential.run(seed, steps, cores_compared)
         except differential.Divergence as divergence:
             found.append(str(divergence))
+            ran = divergence.steps
         done += steps
+        operations += ran
         seed += 1
     elapsed = time.time() - started
     record_property("load", "%s: %d operations, seeds %d-%d, %.1f s "
                     "(%d a second), %d divergent seeds" % (
-                        name, done, SEED, seed - 1, elapsed,
-                        done / max(elapsed, 1e-9), len(found)))
+                        name, operations, SEED, seed - 1, elapsed,
+                        operations / max(elapsed, 1e-9), len(found)))
     assert not found, "%d of %d seeds diverge:\n%s\n\nthe first:\n%s" % (
         len(found), seed - SEED,
         "\n".join(text.splitlines()[0] for text in found), found[0])

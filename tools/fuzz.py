@@ -68,12 +68,13 @@ def main(argv=None):
             operations += differential.run(seed, options.length, compared,
                                            ignore)
         except differential.Divergence as divergence:
+            operations += divergence.steps
             text = str(divergence)
             diverged.append(seed)
             print(text if options.verbose else text.splitlines()[0])
             sys.stdout.flush()
     elapsed = time.time() - started
-    print("fuzz: %d seeds, %d operations in the seeds that held, %.1f s "
+    print("fuzz: %d seeds, %d operations, %.1f s "
           "(%d a second), %d divergent seeds" % (
               run, operations, elapsed, operations / max(elapsed, 1e-9),
               len(diverged)))
