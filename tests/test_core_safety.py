@@ -57,7 +57,9 @@ import threading
 try:
     import faulthandler
     faulthandler.enable()     # a crash shows where, in the test's report
-except ImportError:
+    # And a child that hangs shows where, and ends (3.3+).
+    faulthandler.dump_traceback_later(120, exit=True)
+except (ImportError, AttributeError):
     pass
 from backports.weakref import _core
 from backports.weakref._dicts import WeakKeyDictionary, WeakValueDictionary

@@ -80,7 +80,9 @@ import sys
 try:
     import faulthandler
     faulthandler.enable()     # a crash shows where, in the test's report
-except ImportError:
+    # And a child that hangs shows where, and ends (3.3+).
+    faulthandler.dump_traceback_later(float(sys.argv[4]) + 120, exit=True)
+except (ImportError, AttributeError):
     pass
 sys.path.insert(0, sys.argv[1])
 import cores
