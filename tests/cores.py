@@ -142,3 +142,28 @@ def counterparts(name):
             if value is not counterpart:
                 found[id(value)] = (value, counterpart)
     return found
+
+
+def child_environ(name):
+    """The variables a child interpreter (support.run_python's ``env``)
+    needs to import ``backports.weakref`` on core *name*."""
+    if name not in CORES:
+        raise ValueError("no %s core here (cores: %s)" % (name, CORES))
+    return {NO_EXTENSIONS_VARIABLE: "1" if name == "pure" else ""}
+
+
+KINDS = ("WeakValueDictionary", "WeakKeyDictionary", "WeakSet")
+
+
+def container_class(name, kind):
+    """Our own container class *kind* (a name of KINDS) on core *name*:
+    the one built on that core, even where the gate table gives the
+    interpreter's own under the public name (3.14+)."""
+    module = PACKAGE + ("._weakset" if kind == "WeakSet" else "._dicts")
+    copy = modules(name)
+    if module not in copy:
+        # Not imported by the copy where the gates chose the interpreter's
+        # own containers: imported into it now.
+        with active(name):
+            copy[module] = importlib.import_module(module)
+    return getattr(copy[module], kind)

@@ -1,0 +1,118 @@
+"""The differential fuzzer (tests/differential.py): the compiled core against
+its pure-Python twin, step by step, over seeded random operations on all
+three containers; the twin alone against what holds for any
+implementation; and threads sharing containers and iterators.
+
+The load is a number of operations, BACKPORTS_WEAKREF_FUZZ_OPERATIONS
+(about 10 s on CPython by default), in sequences of LENGTH operations
+from the seeds BACKPORTS_WEAKREF_FUZZ_SEED, +1, +2...; a divergence names
+its seed and step, which reproduce it anywhere:
+
+    BACKPORTS_WEAKREF_FUZZ_OPERATIONS=200000 \
+        python -m pytest tests/test_differential.py
+    python tools/fuzz.py --seconds 600          # or --seed N to replay one
+
+Every divergence met in a run is listed, the first in full.
+"""
+from __future__ import absolute_import
+
+import gc
+import time
+
+import pytest
+
+import cores
+import differential
+from support import JYTHON, PYPY, STRESS_SECONDS, STRESS_THREADS, run_python
+
+LENGTH = 200
+# Operations per run: about 5 s a test on CPython 3.7+; before 3.7 no
+# gc.freeze() keeps a step's collection from walking the whole test
+# process, and collections take far longer on PyPy and Jython.
+OPERATIONS = differential.operations_budget(
+    1000 if JYTHON or PYPY else 6000 if not hasattr(gc, "freeze")
+    else 24000)
+SEED = differential.first_seed()
+
+
+def fuzz(cores_compared, record_property, name):
+    """Run OPERATIONS operations from SEED on, compared (two cores) or
+    checked (one); fail listing each seed's divergence."""
+    found = []
+    done = operations = 0   # the budget spent; the operations carried out
+    started = time.time()
+    seed = SEED
+    while done < OPERATIONS:
+        steps = min(LENGTH, OPERATIONS - done)
+        try:
+            ran = differential.run(seed, steps, cores_compared)
+        except differential.Divergence as divergence:
+            found.append(str(divergence))
+            ran = divergence.steps
+        done += steps
+        operations += ran
+        seed += 1
+    elapsed = time.time() - started
+    record_property("load", "%s: %d operations, seeds %d-%d, %.1f s "
+                    "(%d a second), %d divergent seeds" % (
+                        name, operations, SEED, seed - 1, elapsed,
+                        operations / max(elapsed, 1e-9), len(found)))
+    assert not found, "%d of %d seeds diverge:\n%s\n\nthe first:\n%s" % (
+        len(found), seed - SEED,
+        "\n".join(text.splitlines()[0] for text in found), found[0])
+
+
+@pytest.mark.skipif("compiled" not in cores.CORES,
+                    reason="no compiled core here: the twin alone is "
+                    "checked below")
+def test_the_compiled_core_against_the_twin(record_property):
+    fuzz(["compiled", "pure"], record_property, "fuzz compiled vs pure")
+
+
+def test_the_twin_alone_holds_what_any_implementation_must(record_property):
+    # Where the twin is the only core (PyPy, Jython, no compiler) this is
+    # the fuzzer's check; beside the compiled core it checks the twin too.
+    fuzz(["pure"], record_property, "fuzz pure alone")
+
+
+CHURN = '''
+import sys
+try:
+    import faulthandler
+    faulthandler.enable()     # a crash shows where, in the test's report
+    # And a child that hangs shows where, and ends (3.3+).
+    faulthandler.dump_traceback_later(float(sys.argv[4]) + 120, exit=True)
+except (ImportError, AttributeError):
+    pass
+sys.path.insert(0, sys.argv[1])
+import cores
+import differential
+core = cores.CORES[0]
+assert core == sys.argv[2], core
+operations, problems = differential.churn(core, int(sys.argv[3]),
+                                          float(sys.argv[4]),
+                                          int(sys.argv[5]))
+print("operations: %d" % operations)
+for problem in sorted(set(problems)):
+    print("problem: " + problem)
+'''
+
+
+@pytest.mark.parametrize("core", cores.CORES)
+def test_threads_share_containers_and_iterators(core, record_property):
+    # In a child: on free-threaded builds this crashed the compiled core.
+    import os
+    here = os.path.dirname(os.path.abspath(__file__))
+    threads = max(STRESS_THREADS, 2)
+    rc, out, err = run_python(CHURN, here, core, str(SEED),
+                              str(STRESS_SECONDS), str(threads),
+                              env=cores.child_environ(core))
+    assert rc == 0, "the child on the %s core: exit status %d\n%s%s" % (
+        core, rc, out, err[-3000:])
+    lines = out.splitlines()
+    problems = [line for line in lines if line.startswith("problem: ")]
+    assert problems == [], problems
+    operations = int(lines[0].split()[1])
+    assert operations > threads * 10
+    record_property("load", "fuzz threads on %s: %d operations, %d threads, "
+                    "%.1f s" % (core, operations, threads, STRESS_SECONDS))
