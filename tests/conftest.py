@@ -19,11 +19,14 @@ from backports.weakref import _compat  # noqa: E402
 # exercise the containers or the extras (packaging, documentation, metadata,
 # the gates, CPython's suite loader, finalize and WeakMethod alone; the
 # extras' weak_lru_cache and weak_callable, built on the interpreter's own
-# refs), or they choose the cores themselves (test_core compares the two;
-# test_cpython_suite loads CPython's suites once per core, its classes
-# marked with the core). Every other test runs on each core.
+# refs), or they choose the cores themselves (test_core compares the two,
+# as test_differential's fuzzer does; test_core_safety runs each scenario
+# on each core in a child; test_cpython_suite loads CPython's suites once
+# per core, its classes marked with the core). Every other test runs on
+# each core.
 ONE_CORE_MODULES = set([
-    "test_core", "test_cpython_loader", "test_cpython_suite", "test_docs",
+    "test_core", "test_core_safety", "test_differential",
+    "test_cpython_loader", "test_cpython_suite", "test_docs",
     "test_finalize", "test_gates", "test_lifecycle", "test_metadata",
     "test_originality", "test_packaging", "test_readme", "test_tutorial",
     "test_weakmethod", "test_extras_cache", "test_extras_callable",

@@ -158,9 +158,16 @@ class Plan(object):
     """The operations of one seed: ``kinds`` (each container slot's kind)
     and ``step()``, the next operation as a tuple of plain values."""
 
-    def __init__(self, seed, kinds=None):
+    def __init__(self, seed, kinds=None, threaded=False):
         self.rng = random.Random(seed)
         self.serial = 0
+        # Threads key a WeakValueDictionary by ints and strings alone.
+        # CPython (2.7 to 3.15, its own weakref alike) crashes when a
+        # weakref.KeyedRef's key dies inside the ref's deallocation running
+        # Python code (a callback, our twin's remover, __eq__) and another
+        # thread's collection meanwhile finds the ref untracked but still
+        # listed: docs/interpreters.md, "CPython's own crashes".
+        self.threaded = threaded
         self.kinds = list(KINDS) + [self.rng.choice(KINDS)]
         if kinds is not None:       # a thread's plan, on shared containers
             self.kinds = kinds
@@ -182,7 +189,7 @@ class Plan(object):
         ("int", n) or ("str", n)."""
         rng = self.rng
         roll = rng.random()
-        if kind == "WeakValueDictionary" and roll < 0.4:
+        if kind == "WeakValueDictionary" and (roll < 0.4 or self.threaded):
             return ("int", rng.choice([1, 2, 3, 7])) if roll < 0.3 else \
                 ("str", rng.randrange(3))
         if roll < 0.03:
@@ -654,12 +661,12 @@ def churn(core, seed, seconds, threads):
     """Threads carrying out their own plans' operations on one shared side
     of *core* (containers, iterators, objects) for *seconds*, the collector
     on. Returns (operations, problems): what no step may show."""
-    side = Side(core, Plan(seed), steady=True)
+    side = Side(core, Plan(seed, threaded=True), steady=True)
     operations = [0] * threads
     problems = []
 
     def work(number):
-        plan = Plan(seed * 1000 + number, side.kinds)
+        plan = Plan(seed * 1000 + number, side.kinds, threaded=True)
         deadline = time.time() + seconds
         while time.time() < deadline:
             operation = plan.step()
