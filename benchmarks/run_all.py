@@ -32,6 +32,9 @@ def interpreters():
     """[(interpreter, command)] for every interpreter found."""
     found = []
     for interpreter in declared.load():
+        # A debug or sanitizer build's timings say nothing about users'.
+        if interpreter.variant:
+            continue
         located = declared.find(interpreter)
         if located is not None:
             found.append((interpreter, located.command()))

@@ -64,9 +64,11 @@ def matrix_entries():
 
 
 def matrix_interpreters():
-    """[(implementation, version)] for each interpreter the matrix runs."""
+    """[(implementation, version)] for each interpreter the matrix runs,
+    but for the debug and sanitizer builds of those (entries with a
+    "variant"), which check the compiled core and promise nothing more."""
     return [(entry["implementation"], entry["python"])
-            for entry in matrix_entries()]
+            for entry in matrix_entries() if not entry.get("variant")]
 
 
 def version_tuple(text):
@@ -117,12 +119,34 @@ def test_the_newest_cpython_tested_is_the_one_mirrored():
     assert max(tested, key=version_tuple) == mirrored
 
 
+# How a build variant's name follows its base's: "cpython3.15d" as the
+# debug python3.15d, "cpython3.13-asan" for the sanitizers.
+VARIANT_SUFFIXES = {"debug": "d", "sanitizer": "-asan"}
+
+
 def test_each_interpreter_is_named_for_what_it_is():
     # --only takes these names: "cpython3.13t", "pypy3.11", "jython2.7".
     for entry in matrix_entries():
         expected = "%s%s%s" % (entry["implementation"].lower(), entry["python"],
                                "t" if entry.get("free_threaded") else "")
+        if entry.get("variant"):
+            expected += VARIANT_SUFFIXES[entry["variant"]["kind"]]
         assert entry["name"] == expected
+
+
+def test_each_build_variant_is_of_an_interpreter_the_matrix_runs():
+    # A debug or sanitizer build is the same Python as its base entry,
+    # which runs the classified version (and the pure twin) itself.
+    entries = matrix_entries()
+    plain = dict((entry["name"], entry) for entry in entries
+                 if not entry.get("variant"))
+    variants = [entry for entry in entries if entry.get("variant")]
+    for entry in variants:
+        base = plain[entry["variant"]["of"]]
+        for key in ("implementation", "python"):
+            assert entry[key] == base[key], (entry["name"], key)
+        assert entry.get("free_threaded", False) == base.get("free_threaded",
+                                                             False)
 
 
 def test_major_version_classifiers_follow_the_minor_ones():

@@ -37,6 +37,12 @@ class Interpreter:
     environ: Dict[str, str]
     pip_from: Optional[str] = None
     why: str = ""
+    # A debug or sanitizer build of a Python the matrix already runs (see
+    # the JSON's "about"): {"of": name, "kind": "debug" | "sanitizer"}.
+    variant: Optional[Dict[str, str]] = None
+    wheel_environ: Dict[str, str] = field(default_factory=dict)
+    preload: List[str] = field(default_factory=list)
+    after: List[Dict] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -45,8 +51,10 @@ class Interpreter:
     @property
     def label(self) -> str:
         """What it is, for people: "CPython 3.13 (free-threaded)"."""
-        return "%s %s%s" % (self.implementation, self.python,
-                            " (free-threaded)" if self.free_threaded else "")
+        extra = " (free-threaded)" if self.free_threaded else ""
+        if self.variant:
+            extra += " (%s build)" % self.variant["kind"]
+        return "%s %s%s" % (self.implementation, self.python, extra)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,7 +303,8 @@ def suite_interpreter(version: str) -> Interpreter:
     """The matrix's CPython of that release, whose stdlib holds its suite."""
     for interpreter in INTERPRETERS:
         if (interpreter.implementation, interpreter.python,
-                interpreter.free_threaded) == ("CPython", version, False):
+                interpreter.free_threaded) == ("CPython", version, False) \
+                and not interpreter.variant:
             return interpreter
     raise StepFailed("tools/interpreters.json has no CPython %s, whose "
                      "test suite the conformance tests need" % version)
@@ -635,17 +637,71 @@ def compiled_wheel(job: Job, environment: Environment, sdist: Path) -> Path:
     the interpreter itself: uv's build where uv made the environment, else
     the environment's pip (2.7, which uv does not serve; the chroot's)."""
     out = job.work_dir / "wheel"
+    # A sanitizer build's flags (setuptools adds CFLAGS and LDFLAGS to the
+    # interpreter's own); pip's cache is not used for a local sdist, and
+    # uv build keeps none, so the flags always reach the compiler.
+    flags = job.interpreter.wheel_environ
     if job.interpreter.environment == "uv":
         job.run([tool("uv"), "build", "--wheel", "--python", job.base.python,
-                 "--out-dir", out, sdist])
+                 "--out-dir", out, sdist], environ=flags)
     else:
         job.run(environment.command("-m", "pip", "wheel", "--quiet",
-                                    "--no-deps", "--wheel-dir", out, sdist))
+                                    "--no-deps", "--wheel-dir", out, sdist),
+                environ=flags)
     wheels = sorted(out.glob("*.whl"))
     if len(wheels) != 1 or wheels[0].name.endswith("-none-any.whl"):
         raise StepFailed("expected one compiled wheel in %s, found %s"
                          % (out, [wheel.name for wheel in wheels]))
+    check_sanitized(job, wheels[0])
     return wheels[0]
+
+
+# What each -fsanitize= check leaves in the code it instruments: a wheel
+# without it was built without the flags, and its run would prove nothing.
+SANITIZER_SYMBOLS = {"address": b"__asan_init", "undefined": b"__ubsan_handle_"}
+
+
+def check_sanitized(job: Job, wheel: Path) -> None:
+    """A sanitizer build's extension modules hold each sanitizer's hooks."""
+    flags = job.interpreter.wheel_environ.get("CFLAGS", "")
+    wanted = [name for match in re.findall(r"-fsanitize=(\S+)", flags)
+              for name in match.split(",") if name in SANITIZER_SYMBOLS]
+    if not wanted:
+        return
+    with zipfile.ZipFile(wheel) as archive:
+        modules = [archive.read(name) for name in archive.namelist()
+                   if name.endswith(".so")]
+    for name in wanted:
+        if not modules or not all(SANITIZER_SYMBOLS[name] in module
+                                  for module in modules):
+            raise StepFailed("%s: an extension module lacks %s: it was not "
+                             "built with -fsanitize=%s"
+                             % (wheel.name, SANITIZER_SYMBOLS[name].decode(),
+                                name), Path(job.log.name))
+    job.log.write("%s: built with -fsanitize=%s\n"
+                  % (wheel.name, ",".join(wanted)))
+
+
+def preload_environ(job: Job) -> Dict[str, str]:
+    """LD_PRELOAD for an entry's "preload": a sanitizer's runtime must be
+    the first library loaded, and a release python does not link it. The
+    compiler where the interpreter runs says where its runtime is."""
+    paths = []
+    for name in job.interpreter.preload:
+        _, out = job.run(job.base.prefix + ["gcc", "-print-file-name=" + name])
+        path = out.strip()
+        # gcc answers with the bare name when it has no such file.
+        if not os.path.isabs(path):
+            raise StepFailed("gcc -print-file-name=%s found no library" % name,
+                             Path(job.log.name))
+        paths.append(path)
+    return {"LD_PRELOAD": " ".join(paths)} if paths else {}
+
+
+# What a debug build must be, or its run would not check what it is for.
+VARIANT_CHECKS = {
+    "debug": "import sys; sys.exit(not hasattr(sys, 'gettotalrefcount'))",
+}
 
 
 def make_environment(job: Job, provisioner: Provisioner,
@@ -755,10 +811,9 @@ def parse_summary(output: str) -> Optional[Dict[str, int]]:
     return None
 
 
-def pytest_targets(extra: List[str]) -> List[str]:
+def absolute_paths(extra: List[str]) -> Tuple[List[str], bool]:
     """Paths among pytest's extra arguments are the repository's: make them
-    absolute, since pytest runs elsewhere; when none is given, all of
-    tests/."""
+    absolute, since pytest runs elsewhere; and whether there was one."""
     args, has_path = [], False
     for arg in extra:
         candidate = ROOT / arg.split("::")[0]
@@ -767,6 +822,13 @@ def pytest_targets(extra: List[str]) -> List[str]:
             has_path = True
         else:
             args.append(arg)
+    return args, has_path
+
+
+def pytest_targets(extra: List[str]) -> List[str]:
+    """pytest's extra arguments; when they name no path, all of tests/
+    first."""
+    args, has_path = absolute_paths(extra)
     return ([] if has_path else [str(ROOT / "tests")]) + args
 
 
@@ -794,6 +856,29 @@ def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
         result.problem = "pytest exit %d" % rc
 
 
+def run_after(job: Job, environment: Environment, environ: Dict[str, str],
+              extra: List[str], result: Result) -> None:
+    """The entry's "after" scripts (tools/refcounts.py on the debug build),
+    in the environment of its pytest run: a script's non-zero exit fails
+    the run, its output being what the report shows."""
+    for after in job.interpreter.after:
+        offset, started = job.log.tell(), time.monotonic()
+        cpu_before = cpu_seconds(job.log.name)
+        # pytest's extra arguments go to the script too: tools/refcounts.py
+        # passes them on, with its own tests when they name none.
+        command = environment.command(str(ROOT / after["script"]),
+                                      *after.get("args", []),
+                                      *absolute_paths(extra)[0])
+        rc, _ = job.run(command, check=False, cwd=job.work_dir,
+                        environ=dict(environ, **after.get("environ", {})))
+        result.test_seconds += time.monotonic() - started
+        result.test_cpu += cpu_seconds(job.log.name) - cpu_before
+        if rc and not result.problem:
+            result.problem = "%s: %s exit %d" % (after["name"],
+                                                 after["script"], rc)
+            result.log_offset = offset
+
+
 def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
                     dists: Dists, extra: List[str]) -> Result:
     """Make the interpreter's environment, then run the suite in it."""
@@ -805,8 +890,18 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
         try:
             job.base = provisioner.locate(interpreter)
             environment, wheel = make_environment(job, provisioner, dists)
+            # Every run of a sanitizer build, this check's import included,
+            # needs its runtime loaded first, and its options.
+            environment.environ.update(preload_environ(job))
             _, out = job.run(environment.command("-c", CHECK_INSTALLED),
-                             cwd=job.work_dir, environ=environment.environ)
+                             cwd=job.work_dir,
+                             environ=dict(environment.environ,
+                                          **interpreter.environ))
+            kind = interpreter.variant and interpreter.variant["kind"]
+            if kind in VARIANT_CHECKS and job.run(
+                    environment.command("-c", VARIANT_CHECKS[kind]),
+                    check=False, cwd=job.work_dir)[0]:
+                raise StepFailed("not a %s build" % kind, Path(log.name))
             lines = out.strip().splitlines() or ["?"]
             result.version = lines[0]
             if str(ROOT / "src") in lines[-1]:
@@ -825,17 +920,23 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             # Without them the run still goes ahead, to report its counts,
             # but cannot pass: the conformance tests need the suites.
             try:
-                environ[SUITES_VARIABLE] = os.pathsep.join(
-                    map(str, provisioner.suites()))
+                suites = provisioner.suites()
+                environ[SUITES_VARIABLE] = os.pathsep.join(map(str, suites))
                 no_suites = None
             except StepFailed as error:
-                no_suites = error
+                suites, no_suites = [], error
             result.setup_seconds = time.monotonic() - started
             result.setup_cpu = cpu_seconds(log.name)
+            if interpreter.variant and suites:
+                # A debug or sanitizer build is there for the compiled
+                # core's C: the conformance check against the release
+                # before the newest is its base interpreter's.
+                environ[SUITES_VARIABLE] = str(suites[0])
             run_pytest(job, environment, environ, extra, result)
             if no_suites and not result.problem:
                 result.problem = "no %s: %s" % (SUITES_VARIABLE, no_suites)
                 result.log, result.log_offset = no_suites.log, 0
+            run_after(job, environment, environ, extra, result)
         except Skip as skip:
             result.skipped = str(skip)
         except StepFailed as error:
@@ -1062,10 +1163,12 @@ def main(argv: List[str]) -> int:
 
 # The longest runs first, so that the workers finish together (measured:
 # Jython's suite starts a JVM per child process; PyPy's JIT warms up for
-# each; the free-threaded 3.13t runs its thread churn tests longer; 2.7
+# each; the free-threaded 3.13t runs its thread churn tests longer; the
+# debug 3.15d runs the suite, then refcounts.py, at a third of the speed
+# (about 5 minutes of CPU); the sanitizers' 3.13 at half speed; 2.7
 # builds two dependencies). The rest keep the order of interpreters.json.
-SLOWEST_FIRST = ["jython2.7", "pypy3.11", "cpython3.13t", "pypy3.9",
-                 "cpython2.7"]
+SLOWEST_FIRST = ["jython2.7", "pypy3.11", "cpython3.13t", "cpython3.15d",
+                 "pypy3.9", "cpython3.13-asan", "cpython2.7"]
 
 
 class Schedule:

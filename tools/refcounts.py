@@ -1,7 +1,8 @@
 """Reference-count leaks, test by test, on a debug CPython.
 
-    PYTHONPATH=src .matrix/cpython3.13d/bin/python3.13 tools/refcounts.py \\
-        [PYTEST ARGS...]
+    python3 tools/matrix.py --only cpython3.15d    # as CI: suite, then this
+    bash tools/sid_chroot.sh run .matrix/sid \\
+        .matrix/envs/cpython3.15d/bin/python tools/refcounts.py [PYTEST ARGS...]
 
 Runs the container tests (or the tests named) under pytest, and after each
 test's own run calls it again, WARM_UP times to fill caches, then RUNS
@@ -10,8 +11,10 @@ reference the interpreter holds) around each of those: a test that leaks
 leaves the count higher after every run, as CPython's own ``regrtest -R``
 judges. A test that grows in each of those runs is run 40, then 400, then
 4,000 times more and measured again (some caches take thousands of calls to
-settle); growing still, it leaked. Prints each test's deltas, and exits 1 if any test leaked, else
-with pytest's own status.
+settle); growing still, it leaked. Prints the tests whose count moved and
+the slowest to repeat, and exits 1 if any test leaked, else with pytest's
+own status: the matrix's debug leg (tools/interpreters.json's "after")
+fails on either.
 
 Tests driven by hypothesis are run once only (each run is a new search);
 tests that need a fresh process do their work in a child and are cheap to
@@ -19,14 +22,17 @@ repeat; a test that fails when run again on the fixtures it used up
 (``del objs[:5]``) counts as run once. The compiled core is what is
 checked (the tests' other legs, the pure twin's and the stdlib's, are
 deselected), or the twin where BACKPORTS_WEAKREF_NO_EXTENSIONS is set.
-tools/build_313d.sh builds the debug interpreter; tests/test_leaks.py
-covers long create/destroy runs (BACKPORTS_WEAKREF_LEAK_CYCLES=1000000).
+tests/test_leaks.py covers long create/destroy runs
+(BACKPORTS_WEAKREF_LEAK_CYCLES=1000000); tools/build_313d.sh builds a debug
+CPython 3.13, whose public containers are all ours (3.14+ gives the
+interpreter's own dicts under the public names).
 """
 from __future__ import absolute_import, print_function
 
 import gc
 import os
 import sys
+import time
 
 import pytest
 
@@ -37,6 +43,7 @@ RUNS = 4
 # type caches and free lists settle within the warm-up, but a few counts
 # move with the order the collector frees things in.
 NOISE = 0
+SLOWEST = 10
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.join(os.path.dirname(HERE), "tests")
@@ -57,12 +64,15 @@ def total():
 
 
 def _measure(run):
-    deltas = [0] * RUNS
+    # The count after one run is the count before the next: RUNS + 1
+    # readings, each behind two full collections, which cost most of the
+    # time on a debug build.
+    counts = [0] * (RUNS + 1)
+    counts[0] = total()
     for index in range(RUNS):
-        before = total()
         run()
-        deltas[index] = total() - before
-    return deltas
+        counts[index + 1] = total()
+    return [after - before for before, after in zip(counts, counts[1:])]
 
 
 def _nothing():
@@ -80,7 +90,21 @@ def measure(run):
     if _BASELINE is None:
         _measure(_nothing)
         _BASELINE = _measure(_nothing)
-    return [delta - base for delta, base in zip(_measure(run), _BASELINE)]
+    # What lives now (pytest, hypothesis, the modules, this test's
+    # fixtures) is frozen out of the collections (3.7+), which then walk
+    # only what the runs made: a tenth of the time, or less. The
+    # references those objects hold still count in the total, and they go
+    # back to the collector afterwards, dead ones included.
+    freeze = getattr(gc, "freeze", None)
+    if freeze:
+        gc.collect()
+        freeze()
+    try:
+        deltas = _measure(run)
+    finally:
+        if freeze:
+            gc.unfreeze()
+    return [delta - base for delta, base in zip(deltas, _BASELINE)]
 
 
 def leg(item):
@@ -94,6 +118,7 @@ class RefcountPlugin(object):
     def __init__(self):
         self.results = []
         self.once = []
+        self.seconds = {}       # nodeid: (seconds repeating it, runs)
 
     def pytest_collection_modifyitems(self, config, items):
         """The imported core's tests alone: its C is what this counts."""
@@ -115,8 +140,10 @@ class RefcountPlugin(object):
             self.results.append((item.nodeid, None))
             return
         properties = len(item.user_properties)
+        started, runs = time.time(), [0]
 
         def run():
+            runs[0] += 1
             item.runtest()
             # What record_property adds each run is the report's, not a leak.
             del item.user_properties[properties:]
@@ -139,6 +166,8 @@ class RefcountPlugin(object):
         except Exception:  # e.g. it used up a fixture: it runs once only
             self.once.append(item.nodeid)
             return
+        finally:
+            self.seconds[item.nodeid] = (time.time() - started, runs[0])
         self.results.append((item.nodeid, deltas))
 
     def leaks(self):
@@ -155,6 +184,12 @@ class RefcountPlugin(object):
         for nodeid, deltas in checked:
             if any(deltas):
                 print("  %s: %s" % (nodeid, deltas))
+        # Where the time went: a test repeated thousands of times (still
+        # growing after the first warm-ups) or slow in itself.
+        slowest = sorted(self.seconds.items(), key=lambda item: -item[1][0])
+        print("slowest to repeat:")
+        for nodeid, (seconds, runs) in slowest[:SLOWEST]:
+            print("  %.1f s, %d runs: %s" % (seconds, runs, nodeid))
         leaks = self.leaks()
         if leaks:
             print("LEAKS (the count grew after every run):")
@@ -170,9 +205,16 @@ def main(argv):
         print("tools/refcounts.py needs a debug CPython (--with-pydebug; "
               "tools/build_313d.sh)", file=sys.stderr)
         return 2
-    args = argv or [os.path.join(TESTS, name) for name in CONTAINER_TESTS]
+    args = list(argv)
+    # Options alone (tools/matrix.py passes on its "-- -x -k store"): still
+    # the container tests.
+    if not any(os.path.exists(arg.split("::")[0]) for arg in args
+               if not arg.startswith("-")):
+        args += [os.path.join(TESTS, name) for name in CONTAINER_TESTS]
     plugin = RefcountPlugin()
-    status = pytest.main(["-q", "-p", "no:cacheprovider"] + list(args),
+    # Not -q: pytest's closing "=== N passed in S s ===" line is what
+    # tools/matrix.py counts, as for its pytest runs.
+    status = pytest.main(["-p", "no:cacheprovider", "-ra"] + args,
                          plugins=[plugin])
     plugin.report()
     return 1 if plugin.leaks() else int(status)
