@@ -501,18 +501,24 @@ def tool(name: str) -> str:
     return str(TOOLS / "bin" / name)
 
 
-def ensure_tools() -> None:
-    marker = TOOLS / ".requirements"
-    wanted_text = "\n".join(TOOL_REQUIREMENTS)
+def ensure_venv(folder: Path, requirements: List[str], what: str) -> None:
+    """A venv of the running python3 holding *requirements*, made again only
+    when they change (tools/build_wheels.py keeps its own this way too)."""
+    marker = folder / ".requirements"
+    wanted_text = "\n".join(requirements)
     if marker.exists() and marker.read_text() == wanted_text:
         return
-    say("setting up build, uv and virtualenv in %s" % TOOLS.relative_to(ROOT))
-    shutil.rmtree(TOOLS, ignore_errors=True)
-    with open_log("tools") as log:
-        run_logged(log, [sys.executable, "-m", "venv", TOOLS])
-        run_logged(log, [tool("python"), "-m", "pip", "install", "--quiet"]
-                   + TOOL_REQUIREMENTS)
+    say("setting up %s in %s" % (what, folder.relative_to(ROOT)))
+    shutil.rmtree(folder, ignore_errors=True)
+    with open_log(folder.name) as log:
+        run_logged(log, [sys.executable, "-m", "venv", folder])
+        run_logged(log, [folder / "bin" / "python", "-m", "pip", "install",
+                         "--quiet"] + requirements)
     marker.write_text(wanted_text)
+
+
+def ensure_tools() -> None:
+    ensure_venv(TOOLS, TOOL_REQUIREMENTS, "build, uv and virtualenv")
 
 
 @dataclass(frozen=True)
@@ -521,10 +527,11 @@ class Dists:
     sdist: Path
 
 
-def build_dists() -> Dists:
-    """The universal wheel and the sdist, once, from the working tree (each
-    CPython's own wheel is built from the sdist in its job)."""
-    shutil.rmtree(DIST, ignore_errors=True)
+def build_dists(out: Path = DIST) -> Dists:
+    """The universal wheel and the sdist, once, from the working tree, into
+    the emptied folder *out* (each CPython's own wheel is built from the
+    sdist by tools/build_wheels.py)."""
+    shutil.rmtree(out, ignore_errors=True)
     # The lock of every build from the tree (tools/venv.sh's from_tree):
     # .ci/run's checks may be building from it at the same time.
     tree_lock = ROOT / "build" / "tree.lock"
@@ -532,12 +539,12 @@ def build_dists() -> Dists:
     with open_log("build") as log, open(tree_lock, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         run_logged(log, [tool("python"), "-m", "build", "--installer", "uv",
-                         "--outdir", DIST, ROOT],
+                         "--outdir", out, ROOT],
                    environ={NO_EXTENSIONS_VARIABLE: "1"})
-    wheels = sorted(DIST.glob("*.whl"))
-    sdists = sorted(DIST.glob("*.tar.gz"))
+    wheels = sorted(out.glob("*.whl"))
+    sdists = sorted(out.glob("*.tar.gz"))
     if len(wheels) != 1 or len(sdists) != 1:
-        raise StepFailed("expected one wheel and one sdist in %s" % DIST)
+        raise StepFailed("expected one wheel and one sdist in %s" % out)
     return Dists(wheels[0], sdists[0])
 
 
