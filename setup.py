@@ -52,6 +52,20 @@ class optional_build_ext(build_ext):
         except Exception as error:  # a failed compile: same remedy
             self._skipped(error)
 
+    def get_libraries(self, ext):
+        # Python 2.7's and 3.6-3.7's distutils link an extension to
+        # libpython when the interpreter is built --enable-shared (pyenv's
+        # are): its wheel would then not import on a python without that
+        # library, and manylinux forbids it. On Linux the interpreter that
+        # imports the module provides those symbols: 3.8's distutils links
+        # none there either (bpo-21536). Windows and Cygwin need the link.
+        libraries = build_ext.get_libraries(self, ext)
+        if not sys.platform.startswith("linux") or hasattr(
+                sys, "getandroidapilevel"):
+            return libraries
+        return [name for name in libraries
+                if not re.match(r"python\d", name)]
+
     def _skipped(self, error):
         sys.stderr.write(
             "backports.weakref: the compiled core was not built (%s: %s); "

@@ -8,6 +8,9 @@ python whose own pip is to be used:
     BACKPORTS_WEAKREF_COMPILED_WHEEL  the wheel built for this CPython, with
                                   the compiled core (optional)
     BACKPORTS_WEAKREF_SDIST       the built sdist
+    BACKPORTS_WEAKREF_RELEASE_SET  the folder of the release set (optional):
+                                  the sdist, the universal wheel and the
+                                  manylinux1 wheels (tools/build_wheels.py)
     BACKPORTS_WEAKREF_SIBLINGS    a folder of downloaded distributions
     BACKPORTS_WEAKREF_PIP_PYTHON  a python whose ``-m pip`` is the shipped one
 
@@ -45,6 +48,7 @@ COMPILED_WHEEL = os.environ.get("BACKPORTS_WEAKREF_COMPILED_WHEEL")
 # Set by the matrix for the run that must use the compiled core.
 EXPECT_COMPILED = os.environ.get("BACKPORTS_WEAKREF_EXPECT_CORE") == "compiled"
 SDIST = os.environ.get("BACKPORTS_WEAKREF_SDIST")
+RELEASE_SET = os.environ.get("BACKPORTS_WEAKREF_RELEASE_SET")
 SIBLINGS = os.environ.get("BACKPORTS_WEAKREF_SIBLINGS")
 PIP_PYTHON = os.environ.get("BACKPORTS_WEAKREF_PIP_PYTHON")
 
@@ -509,6 +513,28 @@ def test_compiled_wheel_installs_and_runs_the_compiled_core(installs):
     folder = installs.target("compiled-wheel", COMPILED_WHEEL)
     check_imports([folder], {"backports.weakref": folder})
     assert core_in(folder) == "compiled"
+
+
+@needs_pip
+@pytest.mark.skipif(not RELEASE_SET,
+                    reason="BACKPORTS_WEAKREF_RELEASE_SET is not set")
+def test_the_shipped_pip_takes_the_wheel_meant_for_it(installs):
+    # What a user's pip does with a release: CPython's own manylinux1 wheel
+    # (2.7's pip 19.2.3 and 3.6's 18.1 know that tag), the universal one
+    # elsewhere.
+    folder = installs.target("release-set", "--find-links", RELEASE_SET,
+                             "backports.weakref")
+    (info,) = dist_info_folders(folder)
+    with io.open(os.path.join(folder, info, "WHEEL"), encoding="utf-8") as text:
+        tags = re.findall(r"(?m)^Tag: (\S+)$", text.read())
+    if EXPECT_COMPILED:
+        assert sorted(tag.split("-")[2] for tag in tags) == [
+            "manylinux1_x86_64", "manylinux_2_5_x86_64"]
+        assert all(tag.startswith("cp%d%d-" % sys.version_info[:2])
+                   for tag in tags)
+    else:
+        assert sorted(tags) == ["py2-none-any", "py3-none-any"]
+    assert core_in(folder) == ("compiled" if EXPECT_COMPILED else "pure")
 
 
 @needs_pip

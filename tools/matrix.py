@@ -26,19 +26,26 @@ Steps, all kept under .matrix/ (gitignored):
 2. tooling: a venv made with the running python3 holding build, uv and
    virtualenv<20.22 (the last virtualenv that still creates 2.7 and 3.6
    environments);
-3. the wheel and the sdist are built once, into .matrix/dist;
-4. per interpreter, two at a time: a fresh environment gets the built wheel
-   (never the source tree) and the newest pytest (and hypothesis) that
-   interpreter supports; pytest then runs tests/ from an empty working
-   directory, so ``src/`` is not importable and the installed copy is the one
-   under test, once: on CPython its container tests run on the compiled
-   core and on the pure twin in that one process (tests/cores.py), and
+3. the release set is built once, into .matrix/dist: the sdist and the
+   universal wheel first, then each CPython's manylinux1 wheel by that
+   CPython's job, as tools/build_wheels.py builds them for a release;
+4. per interpreter, two at a time: a fresh environment gets the package as
+   a user does, ``pip install --no-index --find-links .matrix/dist
+   backports.weakref`` (never the source tree; Jython: the universal wheel
+   through 2.7's pip --target), and ``python -m backports.weakref`` must
+   name the core expected there (compiled on every CPython); then the
+   newest pytest (and hypothesis) that interpreter supports. pytest then
+   runs tests/ from an empty working directory, so ``src/`` is not
+   importable and the installed copy is the one under test, once: on
+   CPython its container tests run on the compiled core and on the pure
+   twin in that one process (tests/cores.py), and
    BACKPORTS_WEAKREF_EXPECT_CORE makes the run fail if the package falls
    back to the twin. Every run gets the CPython suites' folders, newest
-   first, in BACKPORTS_WEAKREF_CPYTHON_SUITES. The packaging tests get the
-   wheel, the sdist, other ``backports.*`` distributions downloaded once per
-   interpreter into .matrix/siblings/NAME, and the python whose bundled pip
-   they must use, through BACKPORTS_WEAKREF_* environment variables;
+   first, in BACKPORTS_WEAKREF_CPYTHON_SUITES. The packaging tests get
+   the release set, the wheel, the sdist, other ``backports.*``
+   distributions downloaded once per interpreter into
+   .matrix/siblings/NAME, and the python whose bundled pip they must use,
+   through BACKPORTS_WEAKREF_* environment variables;
 5. each interpreter's steps go to .matrix/logs/NAME.log, each provisioning
    step's to .matrix/logs/provision-NAME.log, every log rewritten by each
    run; a table and pytest's closing line, summed over all interpreters, end
@@ -501,18 +508,24 @@ def tool(name: str) -> str:
     return str(TOOLS / "bin" / name)
 
 
-def ensure_tools() -> None:
-    marker = TOOLS / ".requirements"
-    wanted_text = "\n".join(TOOL_REQUIREMENTS)
+def ensure_venv(folder: Path, requirements: List[str], what: str) -> None:
+    """A venv of the running python3 holding *requirements*, made again only
+    when they change (tools/build_wheels.py keeps its own this way too)."""
+    marker = folder / ".requirements"
+    wanted_text = "\n".join(requirements)
     if marker.exists() and marker.read_text() == wanted_text:
         return
-    say("setting up build, uv and virtualenv in %s" % TOOLS.relative_to(ROOT))
-    shutil.rmtree(TOOLS, ignore_errors=True)
-    with open_log("tools") as log:
-        run_logged(log, [sys.executable, "-m", "venv", TOOLS])
-        run_logged(log, [tool("python"), "-m", "pip", "install", "--quiet"]
-                   + TOOL_REQUIREMENTS)
+    say("setting up %s in %s" % (what, folder.relative_to(ROOT)))
+    shutil.rmtree(folder, ignore_errors=True)
+    with open_log(folder.name) as log:
+        run_logged(log, [sys.executable, "-m", "venv", folder])
+        run_logged(log, [folder / "bin" / "python", "-m", "pip", "install",
+                         "--quiet"] + requirements)
     marker.write_text(wanted_text)
+
+
+def ensure_tools() -> None:
+    ensure_venv(TOOLS, TOOL_REQUIREMENTS, "build, uv and virtualenv")
 
 
 @dataclass(frozen=True)
@@ -521,10 +534,11 @@ class Dists:
     sdist: Path
 
 
-def build_dists() -> Dists:
-    """The universal wheel and the sdist, once, from the working tree (each
-    CPython's own wheel is built from the sdist in its job)."""
-    shutil.rmtree(DIST, ignore_errors=True)
+def build_dists(out: Path = DIST) -> Dists:
+    """The universal wheel and the sdist, once, from the working tree, into
+    the emptied folder *out* (each CPython's own wheel is built from the
+    sdist by tools/build_wheels.py)."""
+    shutil.rmtree(out, ignore_errors=True)
     # The lock of every build from the tree (tools/venv.sh's from_tree):
     # .ci/run's checks may be building from it at the same time.
     tree_lock = ROOT / "build" / "tree.lock"
@@ -532,12 +546,12 @@ def build_dists() -> Dists:
     with open_log("build") as log, open(tree_lock, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         run_logged(log, [tool("python"), "-m", "build", "--installer", "uv",
-                         "--outdir", DIST, ROOT],
+                         "--outdir", out, ROOT],
                    environ={NO_EXTENSIONS_VARIABLE: "1"})
-    wheels = sorted(DIST.glob("*.whl"))
-    sdists = sorted(DIST.glob("*.tar.gz"))
+    wheels = sorted(out.glob("*.whl"))
+    sdists = sorted(out.glob("*.tar.gz"))
     if len(wheels) != 1 or len(sdists) != 1:
-        raise StepFailed("expected one wheel and one sdist in %s" % DIST)
+        raise StepFailed("expected one wheel and one sdist in %s" % out)
     return Dists(wheels[0], sdists[0])
 
 
@@ -704,10 +718,47 @@ VARIANT_CHECKS = {
 }
 
 
+# --- the release set -------------------------------------------------------------
+# DIST holds the sdist and universal wheel (build_dists()), and each CPython's
+# wheel, built once by the job of that CPython as tools/build_wheels.py builds
+# it for a release: every interpreter installs from that one folder.
+
+PROJECT = "backports.weakref"
+CORE_LINE = re.compile(r"^containers' core: (\w+)", re.M)
+
+
+def release_set_wheel(job: Job, environment: Environment,
+                      dists: Dists) -> Path:
+    """The wheel of the set this interpreter should get: on a CPython of
+    the release, its own, built now into DIST. A debug or sanitizer leg
+    builds its own wheel (with its flags), apart from the set."""
+    import build_wheels   # which imports this module
+    if job.interpreter in build_wheels.release_interpreters():
+        return build_wheels.platform_wheel(job, environment, dists.sdist, DIST)
+    if has_compiled_core(job.interpreter):
+        return compiled_wheel(job, environment, dists.sdist)
+    return dists.wheel
+
+
+def check_core(job: Job, environment: Environment) -> None:
+    """`python -m backports.weakref` names the core users of this
+    interpreter get from the set: the compiled one on every CPython."""
+    _, out = job.run(environment.command("-m", PROJECT), cwd=job.work_dir,
+                     environ=dict(environment.environ,
+                                  **job.interpreter.environ))
+    found = CORE_LINE.search(out)
+    wanted = expected_core(job.interpreter)
+    if not found or found.group(1) != wanted:
+        raise StepFailed("python -m %s does not say %r: %s" % (
+            PROJECT, wanted, found and found.group(0)), Path(job.log.name))
+
+
 def make_environment(job: Job, provisioner: Provisioner,
                      dists: Dists) -> Tuple[Environment, Path]:
-    """A fresh environment holding the package and the test runner: its
-    wheel (this CPython's own, else the universal one), which it returns."""
+    """A fresh environment holding the package, installed from the release
+    set in DIST (pip takes this CPython's own wheel, else the universal
+    one: check_core() checks it did), and the test runner; and the wheel
+    it should have taken."""
     interpreter = job.interpreter
     for folder in (job.env_dir, job.work_dir,
                    ENVS / (interpreter.name + "-shipped-pip")):
@@ -715,12 +766,18 @@ def make_environment(job: Job, provisioner: Provisioner,
     job.work_dir.mkdir(parents=True)
     maker = ENVIRONMENT_MAKERS[interpreter.environment]
     environment, install = maker(job, provisioner)
-    wheel = dists.wheel
-    if has_compiled_core(interpreter):
-        wheel = compiled_wheel(job, environment, dists.sdist)
+    wheel = release_set_wheel(job, environment, dists)
     for name in interpreter.only_binary:
         install += ["--only-binary", name]
-    job.run(install + [wheel] + interpreter.requirements)
+    if interpreter.environment == "pip-target" or wheel.parent != DIST:
+        # One pip --target call: a second would not merge its backports/
+        # (pytest's configparser on Python 2) into the first's. A variant's
+        # wheel is not in the set.
+        job.run(install + [wheel] + interpreter.requirements)
+    else:
+        # As a user gets it: pip chooses from the release set.
+        job.run(install + ["--no-index", "--find-links", DIST, PROJECT])
+        job.run(install + interpreter.requirements)
     for requirement in interpreter.optional:
         job.run(install + [requirement], check=False)
     environment.pip_python = shipped_pip(job, environment)
@@ -906,6 +963,7 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             result.version = lines[0]
             if str(ROOT / "src") in lines[-1]:
                 raise StepFailed("imports the source tree, not the wheel")
+            check_core(job, environment)
             environ = dict(environment.environ)
             environ.update(interpreter.environ)
             environ[EXPECT_CORE_VARIABLE] = expected_core(interpreter)
@@ -913,6 +971,7 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             if wheel != dists.wheel:
                 environ["BACKPORTS_WEAKREF_COMPILED_WHEEL"] = str(wheel)
             environ["BACKPORTS_WEAKREF_SDIST"] = str(dists.sdist)
+            environ["BACKPORTS_WEAKREF_RELEASE_SET"] = str(DIST)
             if environment.pip_python:
                 environ["BACKPORTS_WEAKREF_PIP_PYTHON"] = environment.pip_python
                 environ["BACKPORTS_WEAKREF_SIBLINGS"] = str(
@@ -1128,7 +1187,10 @@ def main(argv: List[str]) -> int:
         ".matrix/logs/provision-*.log)")
     try:
         ensure_tools()
-        say("building the wheel and sdist (log: .matrix/logs/build.log)")
+        import build_wheels
+        build_wheels.ensure_audit_tools()
+        say("building the wheel and sdist (log: .matrix/logs/build.log); "
+            "each CPython's wheel is built by its job")
         dists = build_dists()
     except StepFailed as error:
         say("%s; log: %s" % (error, error.log))
@@ -1196,4 +1258,7 @@ class Schedule:
 
 
 if __name__ == "__main__":
+    # tools/build_wheels.py imports this module as "matrix": let it find
+    # this copy, whose logs and CPU accounts the report reads.
+    sys.modules["matrix"] = sys.modules[__name__]
     sys.exit(main(sys.argv[1:]))
