@@ -101,6 +101,11 @@ NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT = JYTHON
 NATIVE_WEAKSET_DEEPCOPIES_ARE_INDEPENDENT = PYPY or JYTHON
 NATIVE_WEAKSET_PICKLES = JYTHON
 
+# No interpreter's own weak dict pickles (CPython's and PyPy's callback is a
+# local function; Jython's holds a Java map); ours do, as our WeakSet does,
+# so that a program that pickles one works on every interpreter alike.
+NATIVE_WEAK_DICTS_PICKLE = False
+
 # WeakSet.pop() on an empty set hides the set's own KeyError from 3.7,
 # shows its members in its repr from 3.8, and is registered as a MutableSet
 # from 3.9 (bpo-38761).
