@@ -28,7 +28,7 @@ NEWEST = "%s.%s" % re.search(
     _read("src", "backports", "weakref", "_specification.py"), re.M).groups()
 
 project = "backports.weakref"
-author = "backports.weakref contributors"
+author = "The backports.weakref developers"
 copyright = "backports.weakref contributors"
 
 extensions = ["myst_parser", "sphinx.ext.intersphinx"]
