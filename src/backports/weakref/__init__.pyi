@@ -1,4 +1,5 @@
-# Types of backports.weakref: CPython 3.15's weakref module.
+# Types of backports.weakref: the newest CPython's weakref module (the release
+# _specification.NEWEST names; "the newest" below).
 #
 # Where a name is the interpreter's own object, the stub says so by taking
 # the stdlib's type, so that code annotated with `weakref.X` accepts ours;
@@ -12,7 +13,7 @@
 #   subclasses of the stdlib's (so still accepted where they are expected).
 # - WeakValueDictionary, WeakKeyDictionary: ours everywhere (no
 #   interpreter's own pickles one; ours do, as their live items).
-# - WeakSet: ours everywhere (gh-74876: 3.15's copy.copy() still shares the
+# - WeakSet: ours everywhere (gh-74876: the newest's copy.copy() still shares the
 #   underlying set), so `weakref.WeakSet[T]` does not accept it, nor
 #   `weakref.WeakKeyDictionary[K, V]` ours.
 #
@@ -74,7 +75,7 @@ _Params = ParamSpec("_Params")
 _Object = TypeVar("_Object")
 
 if sys.version_info < (3, 10):
-    # Ours: 3.15's argument handling (positional-only obj and func, callback
+    # Ours: the newest's argument handling (positional-only obj and func, callback
     # keywords named func, obj or self; WeakMethod's == returning
     # NotImplemented, bpo-37685) on the stdlib's own classes.
     class WeakMethod(_StdlibWeakMethod[_Callable]): ...
@@ -105,7 +106,7 @@ class _WeakDictionary(MutableMapping[_Key, _Value]):
     def get(self, key: _Key, default: _Value) -> _Value: ...
     @overload
     def get(self, key: _Key, default: _Default) -> _Value | _Default: ...
-    # 3.15's keys(), values() and items() are generators over a snapshot,
+    # The newest's keys(), values() and items() are generators over a snapshot,
     # not views: hence the ignores.
     def keys(self) -> Iterator[_Key]: ...  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
     def values(self) -> Iterator[_Value]: ...  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -124,7 +125,7 @@ class _WeakDictionary(MutableMapping[_Key, _Value]):
     def __class_getitem__(cls, item: Any, /) -> GenericAlias: ...
 
 class WeakValueDictionary(_WeakDictionary[_Key, _Value]):
-    # 3.15: __init__(self, other=(), /, **kw). Keywords make str keys, which
+    # The newest's: __init__(self, other=(), /, **kw). Keywords make str keys, which
     # only `self: WeakValueDictionary[str, ...]` can say; pyright refuses
     # class type variables there, but the shape is what dict's stub uses.
     @overload
@@ -145,7 +146,7 @@ class WeakValueDictionary(_WeakDictionary[_Key, _Value]):
     def valuerefs(self) -> list[KeyedRef[_Key, _Value]]: ...
     # None cannot be weakly referenced, so there is no default default.
     def setdefault(self, key: _Key, default: _Value) -> _Value: ...  # pyright: ignore[reportIncompatibleMethodOverride]
-    # 3.15: update(self, other=None, /, **kwargs)
+    # The newest's: update(self, other=None, /, **kwargs)
     @overload
     def update(self, other: _KeysAndGetItem[_Key, _Value], /, **kwargs: _Value) -> None: ...
     @overload
@@ -156,7 +157,7 @@ class WeakValueDictionary(_WeakDictionary[_Key, _Value]):
     def __ror__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakValueDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
 
 class WeakKeyDictionary(_WeakDictionary[_Key, _Value]):
-    # 3.15: __init__(self, dict=None)
+    # The newest's: __init__(self, dict=None)
     @overload
     def __init__(self, dict: None = None) -> None: ...
     @overload
@@ -168,7 +169,7 @@ class WeakKeyDictionary(_WeakDictionary[_Key, _Value]):
     def setdefault(self: WeakKeyDictionary[_Key, _Value | None], key: _Key, default: None = None) -> _Value | None: ...
     @overload
     def setdefault(self, key: _Key, default: _Value) -> _Value: ...
-    # 3.15: update(self, dict=None, /, **kwargs); a keyword's name would be
+    # The newest's: update(self, dict=None, /, **kwargs); a keyword's name would be
     # the key, and a str cannot be weakly referenced: no **kwargs here.
     @overload
     def update(self, dict: _KeysAndGetItem[_Key, _Value], /) -> None: ...
@@ -180,7 +181,7 @@ class WeakKeyDictionary(_WeakDictionary[_Key, _Value]):
     def __ror__(self, other: Mapping[_OtherKey, _OtherValue]) -> WeakKeyDictionary[_Key | _OtherKey, _Value | _OtherValue]: ...
 
 class WeakSet(MutableSet[_Item]):
-    # 3.15: __init__(self, data=None)
+    # The newest's: __init__(self, data=None)
     @overload
     def __init__(self, data: None = None) -> None: ...
     @overload
@@ -191,7 +192,7 @@ class WeakSet(MutableSet[_Item]):
     def pop(self) -> _Item: ...
     def clear(self) -> None: ...
     def copy(self) -> Self: ...
-    # Ours, for copies independent of the original (gh-74876); 3.15's
+    # Ours, for copies independent of the original (gh-74876); the newest's
     # WeakSet copies through __reduce_ex__ and shares its underlying set.
     def __deepcopy__(self, memo: Any) -> Self: ...
     def update(self, other: Iterable[_Item]) -> None: ...

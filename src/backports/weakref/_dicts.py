@@ -7,8 +7,8 @@ Both keep their entries in a plain dict (``data``) and let the native
 the loops of ``copy()`` and ``update()``) are in the base classes that
 ``_core`` chose: the compiled core or its pure-Python twin (``_pure``, which
 says how they work). What is here is the same for both: construction and
-argument errors, ``repr``, ``copy()``'s class, ``deepcopy``, pickling, ``|``, the
-reference views, and the shapes Python 2 and Jython need.
+argument errors, ``repr``, ``copy()``'s class, ``deepcopy``, pickling,
+``|``, the reference views, and the shapes Python 2 and Jython need.
 """
 from __future__ import absolute_import
 

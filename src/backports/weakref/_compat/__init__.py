@@ -87,9 +87,10 @@ NATIVE_STALE_CALLBACKS_ARE_QUIET = sys.version_info >= (3, 9, 7)
 # its own copy of an older release's.
 NATIVE_CONTAINERS_ITERATE_SNAPSHOTS = CPYTHON and sys.version_info >= (3, 14)
 
-# CPython 3.15's WeakKeyDictionary.update() refuses keyword arguments with a
-# TypeError of its own before storing anything; 3.14 stored the mapping
-# given by position, then failed on the first keyword's weak reference.
+# From CPython 3.15, WeakKeyDictionary.update() refuses keyword arguments
+# with a TypeError of its own before storing anything; 3.14 stored the
+# mapping given by position, then failed on the first keyword's weak
+# reference.
 NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS = (CPYTHON and
                                               sys.version_info >= (3, 15))
 
