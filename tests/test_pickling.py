@@ -108,18 +108,15 @@ def assert_alive_and_fresh(container, objs):
 @pytest.fixture
 def subclasses():
     """A subclass of each container, made from the leg's classes and
-    published as a global of this module (where pickle finds a class), with
-    a slot and a __dict__ for the instance's own state."""
+    published as a global of this module (where pickle finds a class): a
+    slot in one class, a __dict__ in the class under it (Jython hides a
+    __dict__ named in __slots__ below a class with slots)."""
     made = {}
     for kind in ALL_CONTAINERS:
         name = "Pickled" + kind
-        base = getattr(weakref, kind)
-        try:
-            made[kind] = type(name, (base,), {"__slots__": (
-                "tag", "__dict__"), "__module__": __name__})
-        except TypeError:   # the base's instances have a __dict__ already
-            made[kind] = type(name, (base,), {"__slots__": ("tag",),
-                                              "__module__": __name__})
+        slotted = type(name + "Slots", (getattr(weakref, kind),),
+                       {"__slots__": ("tag",), "__module__": __name__})
+        made[kind] = type(name, (slotted,), {"__module__": __name__})
         globals()[name] = made[kind]
     yield made
     for cls in made.values():
