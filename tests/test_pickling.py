@@ -35,6 +35,11 @@ def _optional(name):
 
 
 dill = _optional("dill")
+if dill is not None and hasattr(dill, "extend"):
+    # On Python 2, importing dill adds its savers to pickle's own Pickler:
+    # the plain pickle tests (and every other module's) must not lean on
+    # them. dill.dumps keeps its own.
+    dill.extend(False)
 cloudpickle = _optional("cloudpickle")
 
 
