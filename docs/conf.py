@@ -39,7 +39,9 @@ source_suffix = {".md": "markdown"}
 myst_enable_extensions = ["substitution"]
 myst_substitutions = {"newest": "CPython %s" % NEWEST}
 root_doc = "index"
-exclude_patterns = ["_build", "requirements.txt"]
+# The benchmarks page's parts, which it includes: not pages of their own.
+exclude_patterns = ["_build", "requirements.txt", "benchmarks/charts.md",
+                    "benchmarks/analysis.md"]
 myst_heading_anchors = 3
 
 # Every cross-reference must resolve, ours and CPython's alike.
