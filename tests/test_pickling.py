@@ -19,6 +19,7 @@ import pickle
 
 import pytest
 
+import cores
 from backports import weakref
 from containers_impl import ALL_CONTAINERS, Obj
 from support import collect_until
@@ -221,3 +222,23 @@ def test_copy_of_a_weak_dict_is_a_plain_independent_one(kind, subclasses):
     assert_alive_and_fresh(duplicate, objs)
     assert held(container) == sorted(objs)
 
+
+
+@pytest.mark.skipif(len(cores.CORES) < 2,
+                    reason="one core here: the pure twin")
+@pytest.mark.parametrize("kind", ALL_CONTAINERS)
+def test_a_pickle_made_on_one_core_loads_on_the_other(kind, containers):
+    # A pickle names the public class, whichever core made it.
+    objs = [Obj(1), Obj(2)]
+    data = pickle.dumps((objs, filled(kind, objs)))
+    other = [core for core in cores.CORES if core != containers][0]
+    with cores.active(other):
+        loaded_objs, loaded = pickle.loads(data)
+    assert type(loaded) is getattr(cores.package(other), kind)
+    if kind == "WeakValueDictionary":
+        weakly_held = [loaded[obj.value] for obj in loaded_objs]
+    elif kind == "WeakKeyDictionary":
+        weakly_held = [obj for obj in loaded_objs if loaded[obj] == obj.value]
+    else:
+        weakly_held = [obj for obj in loaded_objs if obj in loaded]
+    assert weakly_held == loaded_objs and len(loaded) == 2
