@@ -68,7 +68,8 @@ BY_VALUE = sorted(name for name in ROUND_TRIPS if name != "deepcopy")
 def round_trip(name, payload):
     through = ROUND_TRIPS[name]
     if through is None:
-        pytest.skip("%s is not installed for this interpreter" % name)
+        pytest.skip("%s did not install or import on this interpreter"
+                    % name)
     return through(payload)
 
 
