@@ -7,10 +7,9 @@ stays alive after loading as far as the same pickle holds it strongly.
 
 Every serialiser users pair weak containers with: pickle at each protocol,
 ``copy.copy``, ``copy.deepcopy``, dill and cloudpickle (where they install:
-the matrix tries them on every interpreter), on both cores. No
-interpreter's own weak dict pickles and only Jython's WeakSet does; the
-gates' flags for that are checked on the stdlib leg by
-test_containers_fixes.py.
+the matrix installs them wherever they import), on both cores. Of the
+interpreters' own containers only Jython's pickle; the gates' flags for
+that are checked on the stdlib leg by test_containers_fixes.py.
 """
 from __future__ import absolute_import
 

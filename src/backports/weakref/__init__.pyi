@@ -11,8 +11,8 @@
 #   is ours on Jython only, which no checker targets).
 # - finalize and WeakMethod: the stdlib's on 3.10+; on 3.9 and older ours,
 #   subclasses of the stdlib's (so still accepted where they are expected).
-# - WeakValueDictionary, WeakKeyDictionary: ours everywhere (no
-#   interpreter's own pickles one; ours do, as their live items).
+# - WeakValueDictionary, WeakKeyDictionary: ours everywhere (no CPython's
+#   own pickles one; ours do, as their live items).
 # - WeakSet: ours everywhere (gh-74876: the newest's copy.copy() still shares the
 #   underlying set), so `weakref.WeakSet[T]` does not accept it, nor
 #   `weakref.WeakKeyDictionary[K, V]` ours.

@@ -102,10 +102,10 @@ NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT = JYTHON
 NATIVE_WEAKSET_DEEPCOPIES_ARE_INDEPENDENT = PYPY or JYTHON
 NATIVE_WEAKSET_PICKLES = JYTHON
 
-# No interpreter's own weak dict pickles (CPython's and PyPy's callback is a
-# local function; Jython's holds a Java map); ours do, as our WeakSet does,
-# so that a program that pickles one works on every interpreter alike.
-NATIVE_WEAK_DICTS_PICKLE = False
+# No CPython's or PyPy's own weak dict pickles (the removal callback is a
+# local function); Jython's, Java maps, pickle as their items. Ours do, as
+# our WeakSet does, so that a program that pickles one works everywhere.
+NATIVE_WEAK_DICTS_PICKLE = JYTHON
 
 # WeakSet.pop() on an empty set hides the set's own KeyError from 3.7,
 # shows its members in its repr from 3.8, and is registered as a MutableSet
