@@ -19,7 +19,8 @@ thread, which made the containers and their objects, and in a worker thread,
 as a server's request threads use caches made at start-up; on a
 free-threaded CPython some operations cost far more from a thread that does
 not own the object (docs/benchmarks.md). ``benchmarks/run_all.py`` runs it
-on every interpreter and writes docs/benchmarks.md. ``--only`` times just
+on every interpreter and writes docs/benchmarks/tables.md and the charts
+of docs/benchmarks.md. ``--only`` times just
 the cases whose "container operation" contains one of the texts, and
 nothing else (no scaling, memory, import or ladders). Not part of the test
 suite.

@@ -28,7 +28,7 @@ NEWEST = "%s.%s" % re.search(
     _read("src", "backports", "weakref", "_specification.py"), re.M).groups()
 
 project = "backports.weakref"
-author = "backports.weakref contributors"
+author = "The backports.weakref developers"
 copyright = "backports.weakref contributors"
 
 extensions = ["myst_parser", "sphinx.ext.intersphinx"]
@@ -39,7 +39,9 @@ source_suffix = {".md": "markdown"}
 myst_enable_extensions = ["substitution"]
 myst_substitutions = {"newest": "CPython %s" % NEWEST}
 root_doc = "index"
-exclude_patterns = ["_build", "requirements.txt"]
+# The benchmarks page's parts, which it includes: not pages of their own.
+exclude_patterns = ["_build", "requirements.txt", "benchmarks/charts.md",
+                    "benchmarks/analysis.md"]
 myst_heading_anchors = 3
 
 # Every cross-reference must resolve, ours and CPython's alike.
@@ -109,14 +111,10 @@ PYTHON_INVENTORY = os.path.join(ROOT, "build", "docs-inventory", "python.inv")
 _write_python_inventory(PYTHON_INVENTORY)
 intersphinx_mapping = {"python": (PYTHON_DOCS, PYTHON_INVENTORY)}
 
-html_theme = "alabaster"
-# The sidebar shows `project` as its title: "backports.weakref" is one word
-# that must not break, so the sidebar is wide enough for it at alabaster's
-# heading size, and the version goes in the line under it.
+# furo: the theme readers of Python library docs know; it fits a phone's
+# width (the sidebar folds away, tables and code scroll inside their own
+# box), which tools/check_pages.py checks in a browser at 1280 and 390 px.
+html_theme = "furo"
 html_title = "backports.weakref %s" % release
-html_theme_options = {
-    "description": "CPython %s's weakref, everywhere (version %s)"
-                   % (NEWEST, release),
-    "sidebar_width": "250px",
-    "page_width": "1000px",
-}
+html_static_path = ["_static"]
+html_css_files = ["fit.css"]

@@ -28,7 +28,8 @@ ONE_CORE_MODULES = set([
     "test_core", "test_core_safety", "test_differential",
     "test_cpython_loader", "test_cpython_suite", "test_docs",
     "test_finalize", "test_gates", "test_lifecycle", "test_metadata",
-    "test_originality", "test_packaging", "test_readme", "test_tutorial",
+    "test_originality", "test_packaging", "test_prose_facts", "test_readme",
+    "test_tutorial",
     "test_weakmethod", "test_extras_cache", "test_extras_callable",
     "test_extras_docs", "test_extras_stubs",
 ])

@@ -4,8 +4,9 @@ The container tests run on each core of ``backports.weakref`` present
 (tests/cores.py: the compiled core and the pure twin on CPython, the twin
 elsewhere), each a "leg" named in the test id (``[compiled]``, ``[pure]``),
 and also against the interpreter's own ``weakref`` (the "stdlib" leg, as
-multidict runs one suite against both its implementations) where the gate
-table may pick the interpreter's own containers: CPython 3.14 and later. Set
+multidict runs one suite against both its implementations) where the
+interpreter's own containers lack only what ours add: CPython 3.14 and
+later. Set
 ``BACKPORTS_WEAKREF_COMPARE_STDLIB=1`` to run that leg on any interpreter.
 A test that needs a behaviour of the newest CPython's containers names the
 gate's flag with ``@newest_behaviour(FLAG)``; on the stdlib leg it is then an

@@ -107,13 +107,6 @@ def reference_types_in_builtins(interpreter):
     return interpreter.version < ((3, 9) if interpreter.cpython else (3, 11))
 
 
-def our_weak_dicts(interpreter):
-    """Where WeakKeyDictionary or WeakValueDictionary is ours, not the
-    interpreter's (the gate table: all but CPython 3.15+, whose own are the
-    newest; 3.14 keeps its WeakValueDictionary only)."""
-    return not (interpreter.cpython and interpreter.version >= (3, 15))
-
-
 EXCUSES = [
     excuse("test_weakref.MappingTestCase.test_weak_*_union_operators",
            before_dict_union, OUTSIDE,
@@ -132,9 +125,11 @@ EXCUSES = [
            reference_types_in_builtins, OUTSIDE,
            "the interpreter's reference types have __module__ 'builtins', "
            "which the test checks before it reaches our classes"),
+    # The weak dicts are ours on every interpreter (no CPython's own
+    # pickles), and the WeakSet too.
     excuse("test_weakref.ModuleTestCase.test_names",
-           lambda interpreter: our_weak_dicts(interpreter)
-           and not reference_types_in_builtins(interpreter), DESIGN,
+           lambda interpreter: not reference_types_in_builtins(interpreter),
+           DESIGN,
            "the test wants __module__ 'weakref'; our classes say "
            "'backports.weakref', so reprs and pickles name the module "
            "that holds them"),

@@ -328,6 +328,22 @@ def test_weakset_pickles_members_strongly_referenced_elsewhere():
     assert loaded.note == "kept"
 
 
+@pytest.mark.parametrize("name", DICTS)
+@newest_behaviour("NATIVE_WEAK_DICTS_PICKLE")
+def test_weak_dicts_pickle_entries_strongly_referenced_elsewhere(name):
+    # The WeakSet's rule (tests/test_pickling.py has the rest).
+    objs = [Obj(1), Obj(2)]
+    values_are_weak = name == "WeakValueDictionary"
+    d = getattr(weakref, name)(
+        (obj.value, obj) if values_are_weak else (obj, obj.value)
+        for obj in objs)
+    loaded_objs, loaded = pickle.loads(pickle.dumps((objs, d)))
+    assert type(loaded) is type(d)
+    assert sorted(loaded.items()) == sorted(d.items())
+    weakly_held = loaded.values() if values_are_weak else loaded.keys()
+    assert sorted(map(id, weakly_held)) == sorted(map(id, loaded_objs))
+
+
 # -- the gate table ----------------------------------------------------------
 
 @pytest.mark.parametrize("name", ALL_CONTAINERS)

@@ -45,10 +45,11 @@ EXPECTED_NATIVE = {
     # too, but on PyPy its ref.__init__ names a refused keyword.
     "finalize": sys.version_info >= (3, 10 if CPYTHON else 11) and not JYTHON,
     "WeakMethod": CPYTHON and sys.version_info >= (3, 10),
-    # CPython's weak containers iterate a snapshot from 3.14; its
-    # WeakKeyDictionary refuses update(**kwargs) up front from 3.15.
-    "WeakValueDictionary": CPYTHON and sys.version_info >= (3, 14),
-    "WeakKeyDictionary": CPYTHON and sys.version_info >= (3, 15),
+    # No CPython's or PyPy's own weak dict pickles (CPython's iterate a
+    # snapshot from 3.14, and its WeakKeyDictionary refuses update(**kwargs)
+    # up front from 3.15, but neither pickles); Jython's lack the snapshot.
+    "WeakValueDictionary": False,
+    "WeakKeyDictionary": False,
     # Every CPython's copy.copy() of a WeakSet shares its set (gh-74876),
     # and none pickles one.
     "WeakSet": False,

@@ -230,3 +230,15 @@ def test_the_changelog_covers_this_version():
     with io.open(path, encoding="utf-8") as changelog:
         headings = re.findall(r"^## (\S+)", changelog.read(), re.M)
     assert headings and headings[0] == backports.weakref.__version__
+
+
+def test_the_author_fields_name_who_wrote_and_maintains_2x():
+    # 2.x is new code: 1.x's author is credited for 1.x in the changelog
+    # and the README, not named as this code's author or reached by email.
+    metadata = dict(read_setup_cfg().items("metadata"))
+    assert metadata["author"] == "The backports.weakref developers"
+    assert metadata["maintainer"] == "The backports.weakref developers"
+    assert not [key for key in metadata if key.endswith("_email")]
+    for name in ("CHANGELOG.md", "README.md"):
+        with io.open(os.path.join(REPOSITORY, name), encoding="utf-8") as f:
+            assert "by Pi Delport" in f.read(), name

@@ -8,7 +8,6 @@ the checkers really read the stubs. This file is never run.
 """
 from __future__ import annotations
 
-import sys
 import weakref as stdlib_weakref
 from collections.abc import Set as AbstractSet
 
@@ -78,7 +77,5 @@ def misuse(william: Employee, dalton: Employee) -> None:
     # Where ours is not the stdlib's object, the stdlib's annotation refuses
     # it (this file is checked for the venv's Python, 3.13).
     stdlib_members(staff)  # expect: mypy[arg-type] pyright[reportArgumentType]
-    if sys.version_info < (3, 14):
-        stdlib_cache_size(by_name)  # expect: mypy[arg-type] pyright[reportArgumentType]
-    if sys.version_info < (3, 15):
-        stdlib_table_size(ages)  # expect: mypy[arg-type] pyright[reportArgumentType]
+    stdlib_cache_size(by_name)  # expect: mypy[arg-type] pyright[reportArgumentType]
+    stdlib_table_size(ages)  # expect: mypy[arg-type] pyright[reportArgumentType]

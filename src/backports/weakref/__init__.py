@@ -39,6 +39,9 @@ _WEAK_DICT_FIXES = [
      "copies made while entries die (bpo-35615)"),
     (_compat.NATIVE_STALE_CALLBACKS_ARE_QUIET,
      "silence from callbacks of entries already gone (bpo-44962)"),
+    (_compat.NATIVE_WEAK_DICTS_PICKLE,
+     "pickling, as its live items (ours, as our WeakSet: one rule for "
+     "the three containers on every interpreter)"),
 ]
 _GATES = {
     "KeyedRef": [
@@ -78,14 +81,6 @@ _GATES = {
          "ref's own refusal of keywords, in the newest's words"),
         _GENERIC, _ARGUMENT_ERRORS],
 }
-
-
-# Where a weak dict is the interpreter's own (3.14+, 3.15+), it stays so,
-# although our compiled core would be faster there (docs/gates.md gives the
-# figures, measured with benchmarks/run.py --ungated): code that mixes
-# `import weakref` with us, or checks isinstance() against the stdlib's
-# class, then meets one class, which is the point of a drop-in.
-_KEPT_OVER_THE_COMPILED_CORE = ("WeakValueDictionary", "WeakKeyDictionary")
 
 
 def _native(name):
@@ -151,11 +146,7 @@ def _reason(name):
     if not hasattr(_stdlib, name):
         return "the interpreter's weakref has no %s" % name
     if _native(name):
-        reason = "the interpreter's own has " + "; ".join(
+        return "the interpreter's own has " + "; ".join(
             behaviour for _, behaviour in gate)
-        if name in _KEPT_OVER_THE_COMPILED_CORE:
-            reason += (" (kept over our compiled core: one class with "
-                       "import weakref)")
-        return reason
     return "the interpreter's own lacks " + "; ".join(
         behaviour for present, behaviour in gate if not present)

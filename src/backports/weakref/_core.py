@@ -5,7 +5,7 @@ The public ``WeakValueDictionary``, ``WeakKeyDictionary`` and ``WeakSet``
 exports, taken from one of two twins with the same methods:
 
 * the compiled core, ``_speedups`` (C, one source for CPython 2.7 and
-  3.6-3.15, free-threaded builds included), on CPython when it imports;
+  3.6 and later, free-threaded builds included), on CPython when it imports;
 * the pure-Python twin, ``_pure``: on PyPy (whose JIT runs it at the
   stdlib's speed) and Jython (no C extensions), where the extension was not
   built (installed from the universal wheel, or from the sdist with no

@@ -7,13 +7,14 @@ Both keep their entries in a plain dict (``data``) and let the native
 the loops of ``copy()`` and ``update()``) are in the base classes that
 ``_core`` chose: the compiled core or its pure-Python twin (``_pure``, which
 says how they work). What is here is the same for both: construction and
-argument errors, ``repr``, ``copy()``'s class, ``deepcopy``, ``|``, the
-reference views, and the shapes Python 2 and Jython need.
+argument errors, ``repr``, ``copy()``'s class, ``deepcopy``, pickling,
+``|``, the reference views, and the shapes Python 2 and Jython need.
 """
 from __future__ import absolute_import
 
 from . import _compat
 from ._arguments import split_self_and_one
+from ._copying import set_state, state_without_entries
 from ._compat.abcs import Mapping as _Mapping
 from ._compat.abcs import MutableMapping as _MutableMapping
 from ._compat.generics import subscriptable
@@ -62,6 +63,7 @@ class _WeakMapping(_MutableMapping):
         # have no other reference, and die at once.
         from copy import deepcopy
         result = self.__class__()
+        memo[id(self)] = result
         values_are_weak = self._values_are_weak
         for stored_key, stored_value in _items(self.data.copy()):
             alive = (stored_value if values_are_weak else stored_key)()
@@ -71,6 +73,9 @@ class _WeakMapping(_MutableMapping):
                 result[deepcopy(stored_key, memo)] = alive
             else:
                 result[alive] = deepcopy(stored_value, memo)
+        state = self.__getstate__()
+        if state is not None:
+            set_state(result, deepcopy(state, memo))
         return result
 
     def popitem(self):
@@ -105,12 +110,15 @@ class _WeakMapping(_MutableMapping):
             return c
         return NotImplemented
 
-    def __reduce_ex__(self, protocol):
-        # A weak dict pickles no more than the stdlib's does (its callback
-        # is a local function), with one error whichever core is active:
-        # the compiled core's callback is no function, and would fail
-        # otherwise.
-        raise TypeError("cannot pickle %r object" % type(self).__name__)
+    __getstate__ = state_without_entries
+
+    def __reduce__(self):
+        # The rule of _copying, as the WeakSet's: an empty container from
+        # the class, its state, then each live pair stored by d[k] = v
+        # (pickle's SETITEMS, every protocol), after the container is
+        # memoised, so a key or value whose state leads back to it loads.
+        return (type(self), (), self.__getstate__(), None,
+                iter(list(self.items())))
 
 
 @subscriptable

@@ -20,7 +20,7 @@ from . import _compat
 from ._arguments import split_self_and_one
 from ._compat.abcs import MutableSet as _MutableSet
 from ._compat.generics import subscriptable
-from ._copying import set_state, slot_names
+from ._copying import apply_state, state_without_entries
 from ._core import WeakSetBase
 from ._entries import key_ref
 
@@ -39,27 +39,23 @@ class WeakSet(WeakSetBase):
         if data is not None:
             self.update(data)
 
-    def __getstate__(self):
-        # CPython also copies `data` and `_remove`, so a copy shares the
-        # original's underlying set (gh-74876): they are left out here
-        # (the core's slots, or a subclass's own attributes of those names).
-        state = dict(self.__dict__)
-        state.pop("data", None)
-        state.pop("_remove", None)
-        slots = {}
-        for name in slot_names(type(self)):
-            if name in ("data", "_remove"):
-                continue
-            try:
-                slots[name] = getattr(self, name)
-            except AttributeError:
-                pass
-        if slots:
-            return state or None, slots
-        return state or None
+    __getstate__ = state_without_entries
 
     def __reduce__(self):
-        return type(self), (list(self),), self.__getstate__()
+        # The members travel in the state, which pickle applies once the
+        # empty set is memoised and the members are whole: a member whose
+        # own state leads back to the set then loads once, and is hashable
+        # when added. (A WeakSet has no method that pickle's item opcodes
+        # could call, and as constructor arguments a member would be added
+        # before its state is set.)
+        return type(self), (), (self.__getstate__(), list(self))
+
+    def __setstate__(self, state):
+        """Take what ``__reduce__`` put in a pickle: ``(the instance's own
+        state, the members)``."""
+        own_state, members = state
+        apply_state(self, own_state)
+        self.update(members)
 
     def __deepcopy__(self, memo):
         # The members stay the same objects (a deep copy of them would have
@@ -68,9 +64,7 @@ class WeakSet(WeakSetBase):
         from copy import deepcopy
         duplicate = type(self)(self)
         memo[id(self)] = duplicate
-        state = self.__getstate__()
-        if state is not None:
-            set_state(duplicate, deepcopy(state, memo))
+        duplicate.__setstate__((deepcopy(self.__getstate__(), memo), ()))
         return duplicate
 
     def clear(self):

@@ -87,9 +87,10 @@ NATIVE_STALE_CALLBACKS_ARE_QUIET = sys.version_info >= (3, 9, 7)
 # its own copy of an older release's.
 NATIVE_CONTAINERS_ITERATE_SNAPSHOTS = CPYTHON and sys.version_info >= (3, 14)
 
-# CPython 3.15's WeakKeyDictionary.update() refuses keyword arguments with a
-# TypeError of its own before storing anything; 3.14 stored the mapping
-# given by position, then failed on the first keyword's weak reference.
+# From CPython 3.15, WeakKeyDictionary.update() refuses keyword arguments
+# with a TypeError of its own before storing anything; 3.14 stored the
+# mapping given by position, then failed on the first keyword's weak
+# reference.
 NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS = (CPYTHON and
                                               sys.version_info >= (3, 15))
 
@@ -100,6 +101,11 @@ NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS = (CPYTHON and
 NATIVE_WEAKSET_COPIES_ARE_INDEPENDENT = JYTHON
 NATIVE_WEAKSET_DEEPCOPIES_ARE_INDEPENDENT = PYPY or JYTHON
 NATIVE_WEAKSET_PICKLES = JYTHON
+
+# No CPython's or PyPy's own weak dict pickles (the removal callback is a
+# local function); Jython's, Java maps, pickle as their items. Ours do, as
+# our WeakSet does, so that a program that pickles one works everywhere.
+NATIVE_WEAK_DICTS_PICKLE = JYTHON
 
 # WeakSet.pop() on an empty set hides the set's own KeyError from 3.7,
 # shows its members in its repr from 3.8, and is registered as a MutableSet

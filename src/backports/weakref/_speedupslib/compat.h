@@ -1,5 +1,5 @@
 /* Every difference between the CPython versions the compiled core is built
- * for (2.7, 3.6-3.15, free-threaded 3.13t and later), in one place. The
+ * for (2.7, 3.6 and later, free-threaded 3.13t and later), in one place. The
  * other files are written against the newest public C API; this header
  * supplies what an older CPython lacks, the way pythoncapi-compat does, and
  * is the only place allowed to name a private (_Py) function: each such use

@@ -1,6 +1,7 @@
 """Weak-reference tools beyond the stdlib, kept apart from the mirror.
 
-``backports.weakref`` is CPython 3.14's ``weakref`` and nothing more; what
+``backports.weakref`` is the newest CPython's ``weakref`` (the release
+``_specification.NEWEST`` names) and nothing more; what
 projects keep rebuilding on top of it lives here, under names the stdlib
 does not use:
 

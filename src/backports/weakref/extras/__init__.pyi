@@ -3,8 +3,7 @@
 # an overload wherever a type variable could otherwise go unsolved.
 #
 # The default-factory dicts derive from backports.weakref's weak dicts at
-# runtime, so they inherit whichever class the core stub gives for the target
-# Python (the stdlib's on 3.14+/3.15+, ours before).
+# runtime, so they inherit the core stub's (ours on every Python).
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, MutableSequence, MutableSet
 from types import GenericAlias
 from typing import Any, Generic, NamedTuple, TypeVar, overload, type_check_only
