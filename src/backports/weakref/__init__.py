@@ -46,10 +46,15 @@ _GATES = {
          "a ref's repr (Jython prints ref subclasses as plain objects)"),
     ],
     "WeakValueDictionary": [_SNAPSHOTS] + _WEAK_DICT_FIXES + [
+        (_compat.NATIVE_WEAKVALUEDICT_SETDEFAULT_INSERTS_ONCE,
+         "an insert-once setdefault() (one value per key for racing "
+         "threads)"),
         _GENERIC, _ARGUMENT_ERRORS],
     "WeakKeyDictionary": [_SNAPSHOTS] + _WEAK_DICT_FIXES + [
         (_compat.NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS,
          "update(**kwargs) refused before anything is stored"),
+        (_compat.NATIVE_WEAKKEYDICT_SETDEFAULT_INSERTS_ONCE,
+         "an insert-once setdefault() (one dict.setdefault call)"),
         _GENERIC, _ARGUMENT_ERRORS],
     "WeakSet": [
         _SNAPSHOTS,
@@ -80,7 +85,8 @@ _GATES = {
 }
 
 
-# Where a weak dict is the interpreter's own (3.14+, 3.15+), it stays so,
+# Where a weak dict is the interpreter's own (WeakKeyDictionary on 3.15+;
+# WeakValueDictionary nowhere yet), it stays so,
 # although our compiled core would be faster there (docs/gates.md gives the
 # figures, measured with benchmarks/run.py --ungated): code that mixes
 # `import weakref` with us, or checks isinstance() against the stdlib's

@@ -93,6 +93,14 @@ NATIVE_CONTAINERS_ITERATE_SNAPSHOTS = CPYTHON and sys.version_info >= (3, 14)
 NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS = (CPYTHON and
                                               sys.version_info >= (3, 15))
 
+# No CPython release's WeakValueDictionary.setdefault() inserts once: it
+# looks the key up, then stores, so threads racing on one key (without the
+# GIL, or switched between the two steps with it) each store and return
+# their own default (3.15.2's Lib/weakref.py; gh-150708 asks for it).
+# WeakKeyDictionary's is one dict.setdefault() call: insert-once already.
+NATIVE_WEAKVALUEDICT_SETDEFAULT_INSERTS_ONCE = False
+NATIVE_WEAKKEYDICT_SETDEFAULT_INSERTS_ONCE = CPYTHON
+
 # Every CPython's copy.copy() of a WeakSet shares the underlying set with
 # the original (gh-74876, open), and so does its copy.deepcopy(); neither
 # pickles a WeakSet. PyPy's deep copies are independent; Jython's WeakSet, a
