@@ -191,6 +191,9 @@ HAS_CLASS_GETITEM = sys.version_info >= (3, 7)
 # CPython 3.6+ and PyPy3 keep a dict's insertion order; Python 2 does not.
 DICTS_KEEP_INSERTION_ORDER = not PY2
 
+# time.monotonic() exists from 3.3; Python 2's clock is time.time().
+HAS_MONOTONIC_CLOCK = hasattr(__import__("time"), "monotonic")
+
 # os.fork() exists on POSIX CPython and PyPy; Jython's JVM cannot fork.
 CAN_FORK = hasattr(__import__("os"), "fork") and not JYTHON
 
