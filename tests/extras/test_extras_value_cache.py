@@ -13,7 +13,7 @@ import pytest
 
 from backports.weakref.extras import WeakValueCache
 from containers_impl import Obj
-from support import JYTHON, collect_until, race_rounds
+from support import JYTHON, PYPY, collect_until, race_rounds
 from backports import weakref
 
 RACERS = 16
@@ -101,7 +101,10 @@ def test_one_collection_frees_what_falls_out_of_the_hold():
     probe = weakref.ref(cache.get_or_create(0, Made))
     cache.get_or_create(1, Made)
     gc.collect()
-    assert probe() is not None          # still in the window
+    # (A plain name: pytest's rewritten assert would keep probe()'s result
+    # in a temporary of this frame on Jython.)
+    still_held = probe() is not None    # still in the window
+    assert still_held
     cache.get_or_create(2, Made)        # pushes key 0 out
     gc.collect()
     assert probe() is None
@@ -121,7 +124,8 @@ def test_a_hold_lasts_ttl_seconds_since_the_last_use():
     now[0] = 12.0
     cache.get_or_create("new", Made)
     gc.collect()
-    assert probe() is not None
+    still_held = probe() is not None
+    assert still_held
     now[0] = 15.5
     cache.get_or_create("newer", Made)
     gc.collect()
@@ -207,4 +211,9 @@ def test_hit_rate_matches_an_lru_cache_of_the_same_size():
     print("\nhit rate on %d accesses (%d keys, Zipf-like), hold/maxsize %d: "
           "WeakValueCache %.4f, lru_cache %.4f"
           % (len(trace), 1000, hold, ours_rate, lru_rate))
-    assert abs(ours_rate - lru_rate) <= 0.02
+    if PYPY or JYTHON:
+        # A value out of the window lives on until the next collection,
+        # and is found meanwhile: more hits than the LRU, never fewer.
+        assert ours_rate >= lru_rate - 0.02
+    else:
+        assert abs(ours_rate - lru_rate) <= 0.02

@@ -197,6 +197,10 @@ HAS_MONOTONIC_CLOCK = hasattr(__import__("time"), "monotonic")
 # os.fork() exists on POSIX CPython and PyPy; Jython's JVM cannot fork.
 CAN_FORK = hasattr(__import__("os"), "fork") and not JYTHON
 
+# os.register_at_fork() exists from 3.7 (and PyPy3): before it, a child
+# made by fork() knows it is one only by its pid.
+CAN_REGISTER_AT_FORK = hasattr(__import__("os"), "register_at_fork")
+
 
 # -- for the shims ----------------------------------------------------------------
 

@@ -215,4 +215,5 @@ def finalize_with_options(
     kwargs: Mapping[str, Any] | None = None,
     skip_in_forked_child: bool = False,
     warn_if_self_referencing: bool = False,
+    defer: bool = False,
 ) -> finalize[..., _Object]: ...
