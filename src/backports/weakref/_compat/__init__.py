@@ -197,6 +197,14 @@ HAS_MONOTONIC_CLOCK = hasattr(__import__("time"), "monotonic")
 # os.fork() exists on POSIX CPython and PyPy; Jython's JVM cannot fork.
 CAN_FORK = hasattr(__import__("os"), "fork") and not JYTHON
 
+# A lock that any thread may release: _thread's (thread's on Python 2).
+# Jython's threading.Lock is a Java ReentrantLock, which only its owner
+# may release (IllegalMonitorStateException).
+try:
+    from _thread import allocate_lock as allocate_raw_lock
+except ImportError:
+    from thread import allocate_lock as allocate_raw_lock
+
 # os.register_at_fork() exists from 3.7 (and PyPy3): before it, a child
 # made by fork() knows it is one only by its pid.
 CAN_REGISTER_AT_FORK = hasattr(__import__("os"), "register_at_fork")

@@ -29,7 +29,7 @@ class _Worker(object):
         self.due = collections.deque()
         # Held while nothing is due: submit() releases it, which never
         # blocks (a lock, unlike a condition, needs no lock of its own).
-        self.wake = threading.Lock()
+        self.wake = _compat.allocate_raw_lock()
         self.wake.acquire()
         self.thread = None
         self.start_lock = threading.Lock()
