@@ -45,7 +45,8 @@ COMPARE_WITH_STDLIB = _compat.NATIVE_CONTAINERS_ITERATE_SNAPSHOTS or (
 # The test modules whose tests also run on the stdlib leg (conftest.py
 # names those that run once, on the imported core alone).
 COMPARED_MODULES = ["test_bad_input", "test_containers_fixes",
-                    "test_containers_iteration", "test_model_containers",
+                    "test_containers_iteration", "test_insert_once",
+                    "test_model_containers",
                     "test_weak_dicts", "test_weakset"]
 
 # What the tests use as `weakref`: ours, or (in a child started for the

@@ -24,6 +24,7 @@ import weakref
 JYTHON = sys.platform.startswith("java")
 PYPY = "__pypy__" in sys.builtin_module_names
 PY2 = sys.version_info[0] == 2
+CPYTHON2 = PY2 and not JYTHON
 
 # Long enough for Jython's reaper thread under load; CPython needs none of it.
 COLLECT_TIMEOUT = 10.0
@@ -136,6 +137,81 @@ def run_threads(function, arguments):
         thread.join(JOIN_TIMEOUT)
     assert not any(thread.is_alive() for thread in threads), "a thread hangs"
     assert not failures, "a thread failed:\n" + failures[0]
+
+
+class _RoundGate(object):
+    """A barrier for *parties* threads (threading.Barrier is 3.2+): each
+    wait() returns once all have arrived. The waiters block on a lock the
+    last arrival releases, and each passes it on at once: a condition's
+    notify_all lets them go one by one through its own lock, and Python 2's
+    timed waits poll every 50 ms. (Python 2 and Jython cannot bound a lock
+    wait: race_rounds bounds its daemon threads instead.)"""
+
+    def __init__(self, parties):
+        self.parties, self.arrived = parties, 0
+        self.count_lock = threading.Lock()
+        self.release = self._closed()
+
+    @staticmethod
+    def _closed():
+        release = threading.Lock()
+        release.acquire()
+        return release
+
+    def wait(self):
+        with self.count_lock:
+            release = self.release
+            self.arrived += 1
+            if self.arrived == self.parties:
+                self.arrived, self.release = 0, self._closed()
+                release.release()
+                return
+        if PY2 or JYTHON:
+            release.acquire()
+        elif not release.acquire(True, JOIN_TIMEOUT):
+            raise AssertionError("a racer never arrived")
+        release.release()
+
+
+def race_rounds(threads, rounds, body):
+    """Race *threads* threads, *rounds* times: in each round every thread
+    calls ``body(round, thread)`` once, all released together. Returns, for
+    each round, the list of what each thread's call returned; fails if a
+    thread fails, or if they are not all done within JOIN_TIMEOUT. The
+    threads live across rounds, so a round costs no thread start."""
+    gate = _RoundGate(threads)
+    results = [[None] * threads for _ in range(rounds)]
+    failures = []
+    out = [0] * rounds
+    count_lock = threading.Lock()
+
+    def racer(index):
+        try:
+            for number in range(rounds):
+                gate.wait()
+                # The gate lets its waiters go one after another: spin,
+                # yielding, until all are out, so that they call body
+                # together. (Not on CPython 2, whose GIL a yielding thread
+                # mostly takes back at once: 16 spinners take seconds.)
+                with count_lock:
+                    out[number] += 1
+                while out[number] < threads and not CPYTHON2:
+                    time.sleep(0)
+                results[number][index] = body(number, index)
+        except BaseException:
+            failures.append(traceback.format_exc())
+
+    started = [threading.Thread(target=racer, args=(index,))
+               for index in range(threads)]
+    deadline = time.time() + JOIN_TIMEOUT
+    for thread in started:
+        thread.daemon = True    # a hung one must not hang the exit too
+        thread.start()
+    for thread in started:
+        thread.join(max(0, deadline - time.time()))
+    assert not failures, "a racer failed:\n" + failures[0]
+    assert not any(thread.is_alive() for thread in started), "a racer hangs"
+    return results
 
 
 def run_for(seconds, body, *helpers):

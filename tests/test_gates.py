@@ -48,6 +48,7 @@ EXPECTED_NATIVE = {
     # No CPython's or PyPy's own weak dict pickles (CPython's iterate a
     # snapshot from 3.14, and its WeakKeyDictionary refuses update(**kwargs)
     # up front from 3.15, but neither pickles); Jython's lack the snapshot.
+    # No release's WeakValueDictionary.setdefault() inserts once (issue 22).
     "WeakValueDictionary": False,
     "WeakKeyDictionary": False,
     # Every CPython's copy.copy() of a WeakSet shares its set (gh-74876),

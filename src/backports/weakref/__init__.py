@@ -49,10 +49,15 @@ _GATES = {
          "a ref's repr (Jython prints ref subclasses as plain objects)"),
     ],
     "WeakValueDictionary": [_SNAPSHOTS] + _WEAK_DICT_FIXES + [
+        (_compat.NATIVE_WEAKVALUEDICT_SETDEFAULT_INSERTS_ONCE,
+         "an insert-once setdefault() (one value per key for racing "
+         "threads)"),
         _GENERIC, _ARGUMENT_ERRORS],
     "WeakKeyDictionary": [_SNAPSHOTS] + _WEAK_DICT_FIXES + [
         (_compat.NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS,
          "update(**kwargs) refused before anything is stored"),
+        (_compat.NATIVE_WEAKKEYDICT_SETDEFAULT_INSERTS_ONCE,
+         "an insert-once setdefault() (one dict.setdefault call)"),
         _GENERIC, _ARGUMENT_ERRORS],
     "WeakSet": [
         _SNAPSHOTS,

@@ -30,7 +30,7 @@ NO_EXTENSIONS_VARIABLE = "BACKPORTS_WEAKREF_NO_EXTENSIONS"
 # What the Python side expects of the compiled core: _speedups.c says the
 # same number, and says another when its methods change. A core built from
 # an older source (an in-place build left behind) is then not used.
-CORE_API = 2
+CORE_API = 3
 
 
 def _compiled_core():

@@ -210,13 +210,23 @@ class WeakValueDictionaryBase(object):
             o = self.data[key]()
         except KeyError:
             o = None
-        if o is None:
-            # A dead entry counts as absent (bpo-19542).
-            entry = _new_ref(KeyedRef, default, self._remove)
-            entry.key = key
-            self.data[key] = entry
-            return default
-        return o
+        if o is not None:
+            return o
+        # Absent, or dead (bpo-19542): insert once. The stdlib's check,
+        # then store, lets two threads racing on one key each store and
+        # return their own default; data.setdefault is one step, so every
+        # racer gets the entry stored first, and a dead one found there is
+        # removed only while it is still that dead one (issue 22).
+        entry = _new_ref(KeyedRef, default, self._remove)
+        entry.key = key
+        while True:
+            wr = self.data.setdefault(key, entry)
+            if wr is entry:
+                return default
+            o = wr()
+            if o is not None:
+                return o
+            remove_dead_weakref(self.data, key)
 
     def _store_pairs(self, other):
         """Store the pairs of *other* (a mapping, pairs, or None): what
@@ -301,6 +311,9 @@ class WeakKeyDictionaryBase(object):
         return self.data.pop(key_ref(key), *args)
 
     def setdefault(self, key, default=None):
+        # Insert-once as it stands: one dict.setdefault, and a dead key's
+        # entry never equals a live key's reference, so it cannot be
+        # returned in the live key's place.
         return self.data.setdefault(key_ref(key, self._remove), default)
 
     def _store_pairs(self, other):

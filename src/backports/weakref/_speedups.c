@@ -46,7 +46,7 @@
 #include "_speedupslib/weak_set.h"
 
 /* What _core.CORE_API must say for this module to be used. */
-#define CORE_API 2
+#define CORE_API 3
 
 static const char *const kind_names[KINDS] = {
     "WeakValueDictionaryBase", "WeakKeyDictionaryBase", "WeakSetBase"
@@ -511,6 +511,7 @@ initialise(void)
     INTERN(str_add, "add");
     INTERN(str_discard, "discard");
     INTERN(str_dict, "__dict__");
+    INTERN(str_setdefault, "setdefault");
 #undef INTERN
     for (kind = 0; kind < KINDS; kind++) {
         PyObject *namespace = PyType_GetDict(&base_types[kind]);

@@ -94,6 +94,14 @@ NATIVE_CONTAINERS_ITERATE_SNAPSHOTS = CPYTHON and sys.version_info >= (3, 14)
 NATIVE_WEAKKEYDICT_UPDATE_REFUSES_KEYWORDS = (CPYTHON and
                                               sys.version_info >= (3, 15))
 
+# No CPython release's WeakValueDictionary.setdefault() inserts once: it
+# looks the key up, then stores, so threads racing on one key (without the
+# GIL, or switched between the two steps with it) each store and return
+# their own default (3.15.2's Lib/weakref.py; gh-150708 asks for it).
+# WeakKeyDictionary's is one dict.setdefault() call: insert-once already.
+NATIVE_WEAKVALUEDICT_SETDEFAULT_INSERTS_ONCE = False
+NATIVE_WEAKKEYDICT_SETDEFAULT_INSERTS_ONCE = CPYTHON
+
 # Every CPython's copy.copy() of a WeakSet shares the underlying set with
 # the original (gh-74876, open), and so does its copy.deepcopy(); neither
 # pickles a WeakSet. PyPy's deep copies are independent; Jython's WeakSet, a
@@ -189,8 +197,23 @@ HAS_CLASS_GETITEM = sys.version_info >= (3, 7)
 # CPython 3.6+ and PyPy3 keep a dict's insertion order; Python 2 does not.
 DICTS_KEEP_INSERTION_ORDER = not PY2
 
+# time.monotonic() exists from 3.3; Python 2's clock is time.time().
+HAS_MONOTONIC_CLOCK = hasattr(__import__("time"), "monotonic")
+
 # os.fork() exists on POSIX CPython and PyPy; Jython's JVM cannot fork.
 CAN_FORK = hasattr(__import__("os"), "fork") and not JYTHON
+
+# A lock that any thread may release: _thread's (thread's on Python 2).
+# Jython's threading.Lock is a Java ReentrantLock, which only its owner
+# may release (IllegalMonitorStateException).
+try:
+    from _thread import allocate_lock as allocate_raw_lock
+except ImportError:
+    from thread import allocate_lock as allocate_raw_lock
+
+# os.register_at_fork() exists from 3.7 (and PyPy3): before it, a child
+# made by fork() knows it is one only by its pid.
+CAN_REGISTER_AT_FORK = hasattr(__import__("os"), "register_at_fork")
 
 
 # -- for the shims ----------------------------------------------------------------

@@ -31,7 +31,7 @@ typedef struct {
  * the module (others are refused: module.c). */
 typedef struct {
     PyObject *str_data, *str_remove, *str_key, *str_add, *str_discard,
-        *str_dict;
+        *str_dict, *str_setdefault;
     PyObject *ref_type;            /* weakref.ref */
     PyTypeObject *keyed_ref_type;  /* weakref.KeyedRef */
     PyObject *remove_dead_weakref; /* _entries.remove_dead_weakref */

@@ -156,13 +156,31 @@ value_dict_pop_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return NULL;
 }
 
+/* data.setdefault(key, entry), as the twin calls it: an exact dict in one
+ * atomic step (PyDict_SetDefaultRef), anything else by its own method.
+ * *stored: a new reference to what data holds under key; -1 on error. */
+static int
+data_setdefault(PyObject *data, PyObject *key, PyObject *entry,
+                PyObject **stored)
+{
+    if (PyDict_CheckExact(data))
+        return PyDict_SetDefaultRef(data, key, entry, stored) < 0 ? -1 : 0;
+    *stored = PyObject_CallMethodObjArgs(data, core.str_setdefault, key,
+                                         entry, NULL);
+    return *stored == NULL ? -1 : 0;
+}
+
 /* setdefault(key, default=None): the live value under key; else default,
- * stored there (with _remove and data as they are once looked up). */
+ * inserted once: KeyedRef(default, _remove) goes in by data.setdefault, so
+ * racing threads all get the entry stored first; a dead one found there is
+ * removed while still dead (remove_dead_weakref), and the insert tried
+ * again. data and _remove are read as the twin reads them. */
 static PyObject *
 value_dict_setdefault_impl(PyObject *self, PyObject *const *args,
                            Py_ssize_t nargs)
 {
-    PyObject *data, *remove, *wr, *value, *key = args[0];
+    PyObject *data, *remove, *wr, *entry, *value, *result,
+        *key = args[0];
     PyObject *deflt = nargs > 1 ? args[1] : Py_None;
     int found;
     if (!owned(self, VALUE_DICT, &data, NULL))
@@ -177,15 +195,40 @@ value_dict_setdefault_impl(PyObject *self, PyObject *const *args,
     remove = current_remove(self, VALUE_DICT);
     if (remove == NULL)
         return NULL;
-    wr = new_keyed_ref(deflt, remove, key);
+    entry = new_keyed_ref(deflt, remove, key);
     Py_DECREF(remove);
-    if (wr == NULL)
+    if (entry == NULL)
         return NULL;
-    data = current_data(self, VALUE_DICT);
-    found = data == NULL ? -1 : PyObject_SetItem(data, key, wr);
-    Py_XDECREF(data);
-    Py_DECREF(wr);
-    return found < 0 ? NULL : Py_NewRef(deflt);
+    value = NULL;
+    for (;;) {
+        data = current_data(self, VALUE_DICT);
+        if (data == NULL)
+            break;
+        found = data_setdefault(data, key, entry, &wr);
+        Py_DECREF(data);
+        if (found < 0)
+            break;
+        if (wr == entry) {
+            Py_DECREF(wr);
+            value = Py_NewRef(deflt);
+            break;
+        }
+        found = call_ref(wr, &value);
+        Py_DECREF(wr);
+        if (found != 0)
+            break;
+        data = current_data(self, VALUE_DICT);
+        if (data == NULL)
+            break;
+        result = PyObject_CallFunctionObjArgs(core.remove_dead_weakref, data,
+                                              key, NULL);
+        Py_DECREF(data);
+        if (result == NULL)
+            break;
+        Py_DECREF(result);
+    }
+    Py_DECREF(entry);
+    return value;
 }
 
 /* The stores of copy() and update(): one entry. */

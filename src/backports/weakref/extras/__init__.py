@@ -13,7 +13,9 @@ does not use:
 * ``WeakKeyDefaultDictionary`` and ``WeakValueDefaultDictionary``: weak
   dicts with a default factory (gh-75437);
 * ``finalize_with_options``: finalizers that skip forked children or warn
-  about referencing their own object.
+  about referencing their own object;
+* ``WeakValueCache``: a weak-value cache with a strong window of the most
+  recently used, and a ``get_or_create`` that calls its factory once.
 """
 from __future__ import absolute_import
 
@@ -25,12 +27,14 @@ from ._finalize import (FinalizerReferencesObjectWarning,
 from ._identity import (WeakIdentityKeyDictionary,
                         WeakIdentityKeyValueDictionary, WeakIdentitySet)
 from ._ordered import OrderedWeakSet, WeakList
+from ._value_cache import WeakValueCache
 
 __all__ = ["WeakIdentityKeyDictionary", "WeakIdentityKeyValueDictionary",
            "WeakIdentitySet", "OrderedWeakSet", "WeakList", "WeakCallable",
            "weak_callable", "weak_lru_cache", "CacheInfo",
            "WeakKeyDefaultDictionary", "WeakValueDefaultDictionary",
-           "finalize_with_options", "FinalizerReferencesObjectWarning"]
+           "finalize_with_options", "FinalizerReferencesObjectWarning",
+           "WeakValueCache"]
 
 # One stable home in reprs and pickles, whichever private file holds them.
 for _name in __all__:

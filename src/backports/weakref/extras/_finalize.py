@@ -10,6 +10,7 @@ import warnings
 
 from .. import finalize
 from .._copying import slot_names
+from . import _deferred
 
 
 class FinalizerReferencesObjectWarning(RuntimeWarning):
@@ -32,7 +33,48 @@ class _ParentProcessFinalize(finalize):
         if os.getpid() != self._creator_pid:
             self._registry.pop(self, None)
             return None
-        return finalize.__call__(self, _)
+        return super(_ParentProcessFinalize, self).__call__(_)
+
+
+class _Due(object):
+    """A deferred finalizer's callback, queued for the worker."""
+
+    __slots__ = ("finalizer",)
+
+    def __init__(self, finalizer):
+        self.finalizer = finalizer
+
+    def __call__(self):
+        # The next __call__ in the finalizer's MRO, called as the program
+        # would: runs the callback if still due (exactly once: the first
+        # caller takes it from the registry).
+        super(_DeferredFinalize, self.finalizer).__call__()
+
+    def forget(self):
+        """Drop the finalizer without running it (a forked child's copy)."""
+        self.finalizer._registry.pop(self.finalizer, None)
+
+
+class _DeferredFinalize(finalize):
+    """A finalizer whose callback, when its object dies, runs on the
+    deferred-finalizer worker thread rather than inside the collector.
+    Called by the program (or by the exit pass), it runs at once, as any
+    finalizer; until its callback has run it stays ``alive``."""
+
+    __slots__ = ()
+
+    def __call__(self, _=None):
+        if _ is None:
+            return super(_DeferredFinalize, self).__call__()
+        _deferred.submit(_Due(self))
+        return None
+
+
+class _DeferredParentProcessFinalize(_DeferredFinalize,
+                                     _ParentProcessFinalize):
+    """Both: deferred, and skipped in a forked child."""
+
+    __slots__ = ()
 
 
 # Things whose references lead everywhere (module globals, classes) and
@@ -95,7 +137,7 @@ def references(container, target):
 
 def finalize_with_options(obj, func, args=(), kwargs=None,
                           skip_in_forked_child=False,
-                          warn_if_self_referencing=False):
+                          warn_if_self_referencing=False, defer=False):
     """``finalize(obj, func, *args, **kwargs)`` with opt-in safeguards.
 
     *skip_in_forked_child*: in a child process made by ``fork()``, the
@@ -103,6 +145,10 @@ def finalize_with_options(obj, func, args=(), kwargs=None,
     the child's copy of *obj* dies.
     *warn_if_self_referencing*: warn with ``FinalizerReferencesObjectWarning``
     when *func*, *args* or *kwargs* reference *obj*.
+    *defer*: when *obj* dies, the callback runs soon after on one worker
+    thread of the process, never inside the collector or another callback
+    (so it may take locks the collecting thread holds); still due at exit,
+    it runs then.
 
     Returns the finalizer, an instance of ``backports.weakref.finalize``.
     """
@@ -113,8 +159,16 @@ def finalize_with_options(obj, func, args=(), kwargs=None,
             "object (%s), which then cannot die before exit"
             % type(obj).__name__,
             FinalizerReferencesObjectWarning, stacklevel=2)
+    cls = {(False, False): finalize,
+           (True, False): _ParentProcessFinalize,
+           (False, True): _DeferredFinalize,
+           (True, True): _DeferredParentProcessFinalize}[
+               bool(skip_in_forked_child), bool(defer)]
+    finalizer = cls(obj, func, *args, **kwargs)
     if skip_in_forked_child:
-        finalizer = _ParentProcessFinalize(obj, func, *args, **kwargs)
         finalizer._creator_pid = os.getpid()
-        return finalizer
-    return finalize(obj, func, *args, **kwargs)
+    if defer:
+        # After the finalizer: the worker's exit hook, registered later
+        # than finalize's, runs before it (atexit runs newest first).
+        _deferred.start()
+    return finalizer
