@@ -117,7 +117,7 @@ def contributing_table_names():
     declared = [entry["name"] for entry in interpreters()]
     names = []
     for line in read("CONTRIBUTING.md").splitlines():
-        match = re.match(r"\| `([\w.]+)`(?: \.\.\. `([\w.]+)`)? \|", line)
+        match = re.match(r"\| `([\w.-]+)`(?: \.\.\. `([\w.-]+)`)? \|", line)
         if not match:
             continue
         first, last = match.groups()
