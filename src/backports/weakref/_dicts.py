@@ -216,6 +216,8 @@ if _compat.DICT_POP_CAN_RACE:
         setattr(WeakValueDictionary, _name, under_pop_lock(
             _compat.defined_attribute(WeakValueDictionary, _name)))
     del _name
+    from ._compat.jython import pop_weak_key
+    WeakKeyDictionary.pop = pop_weak_key
 
 if _compat.CALLBACKS_ARE_DEFERRED:
     from ._compat.jython import purge_first

@@ -88,6 +88,26 @@ def pop_ref(data, key, _lock=POP_LOCK):
         return data.pop(key)
 
 
+def pop_weak_key(self, key, *default):
+    """WeakKeyDictionary.pop. Jython's dict.pop finds the key, then removes
+    it, and hands back a null (an unbound name in its caller) when the
+    removal finds nothing: when a ref compared along the way changed its
+    equality meanwhile, its referent dying. A lookup and a delete cannot."""
+    data, wr = self.data, ReferentKeyRef(key)
+    with POP_LOCK:
+        try:
+            value = data[wr]
+        except KeyError:
+            if default:
+                return default[0]
+            raise KeyError(wr)      # as dict.pop words it elsewhere
+        try:
+            del data[wr]
+        except KeyError:
+            pass
+        return value
+
+
 def pop_if_present(data, key, _lock=POP_LOCK):
     """``data.pop(key, None)``."""
     with _lock:
