@@ -278,7 +278,8 @@ class Side(object):
         # popitem() (that clear() loops over) would never find such a key
         # to remove, and spin.
         self.steady = steady
-        self.classes = dict((kind, cores.container_class(core, kind))
+        self.classes = dict((kind, getattr(weakref, kind) if core == NATIVE
+                             else cores.container_class(core, kind))
                             for kind in KINDS)
         self.subclasses = dict((kind, subclass_of(cls, self))
                                for kind, cls in self.classes.items())
@@ -670,10 +671,19 @@ def first_seed():
 
 # -- threads ------------------------------------------------------------------
 
+# The "core" whose containers are the interpreter's own weakref's: churn()
+# on it shows what the interpreter itself does under the same load.
+NATIVE = "native"
+
+
 def churn(core, seed, seconds, threads):
     """Threads carrying out their own plans' operations on one shared side
-    of *core* (containers, iterators, objects) for *seconds*, the collector
-    on. Returns (operations, problems): what no step may show."""
+    of *core* (containers, iterators, objects; or NATIVE) for *seconds*, the
+    collector on. Returns (operations, problems): what no step may show."""
+    # The interpreter's own iterators are generators, which crash some
+    # free-threaded builds when threads share one (gh-120321): not asked.
+    skipped = ("iterate", "advance") if (
+        core == NATIVE and _compat.GENERATORS_CRASH_WHEN_SHARED) else ()
     side = Side(core, Plan(seed, threaded=True), steady=True)
     operations = [0] * threads
     problems = []
@@ -683,7 +693,7 @@ def churn(core, seed, seconds, threads):
         deadline = time.time() + seconds
         while time.time() < deadline:
             operation = plan.step()
-            if operation[0] == "replace data" or (
+            if operation[0] in skipped or operation[0] == "replace data" or (
                     operation[0] == "collect" and number):
                 # One collector thread is enough; and a data replaced
                 # while another thread's callback deletes from the old one
