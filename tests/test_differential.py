@@ -114,6 +114,20 @@ def crashed_in_the_collector(rc, err):
             and CRASHED_COLLECTING.search(err) is not None)
 
 
+def test_only_a_crash_inside_the_collector_is_allowed():
+    report = ("Fatal Python error: Segmentation fault\n\n"
+              "Thread 0x2 (most recent call first):\n"
+              "  File \"differential.py\", line 1 in work\n\n"
+              "Current thread 0x1 (most recent call first):\n"
+              "  Garbage-collecting\n"
+              "  File \"support.py\", line 75 in collect\n")
+    elsewhere = report.replace("  Garbage-collecting\n", "")
+    assert crashed_in_the_collector(-11, report) is \
+        _compat.COLLECTOR_CRASHES_UNDER_CHURN
+    assert not crashed_in_the_collector(-11, elsewhere)
+    assert not crashed_in_the_collector(1, report)
+
+
 @pytest.mark.parametrize("core", cores.CORES)
 def test_threads_share_containers_and_iterators(core, record_property):
     # In a child: on free-threaded builds this crashed the compiled core.
