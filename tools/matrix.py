@@ -62,6 +62,7 @@ minutes including apt-get and Jython.
 """
 import argparse
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -593,7 +594,10 @@ def uv_environment(job: Job, provisioner):
     """uv: fast, and it still makes 3.6 and PyPy environments."""
     job.run([tool("uv"), "venv", "--python", job.base.python, job.env_dir])
     python = str(job.env_dir / "bin" / "python")
-    return Environment(python), [tool("uv"), "pip", "install", "--python", python]
+    # uv's cache keeps a local wheel by its path and name: a rebuilt
+    # backports_weakref-X.whl at the same path would install the old build.
+    return Environment(python), [tool("uv"), "pip", "install", "--python", python,
+                                 "--refresh-package", "backports-weakref"]
 
 
 def virtualenv_environment(job: Job, provisioner):
@@ -751,6 +755,40 @@ def check_core(job: Job, environment: Environment) -> None:
     if not found or found.group(1) != wanted:
         raise StepFailed("python -m %s does not say %r: %s" % (
             PROJECT, wanted, found and found.group(0)), Path(job.log.name))
+
+
+# Prints a digest of each .py file of the package the interpreter imports
+# (any Python from 2.7 on, Jython included), by its path in the package.
+SOURCE_DIGESTS = """
+import hashlib, os, backports.weakref as package
+top = os.path.dirname(package.__file__)
+for folder, _, names in sorted(os.walk(top)):
+    for name in sorted(names):
+        if name.endswith(".py"):
+            path = os.path.join(folder, name)
+            with open(path, "rb") as source:
+                digest = hashlib.sha256(source.read()).hexdigest()
+            print(digest + " " + os.path.relpath(path, top).replace(os.sep, "/"))
+"""
+
+
+def check_fresh(job: Job, environment: Environment) -> None:
+    """The installed package is this checkout's: every .py file as in
+    src/ (an installer's cache once served an older build of the same
+    version)."""
+    _, out = job.run(environment.command("-c", SOURCE_DIGESTS),
+                     cwd=job.work_dir, environ=dict(environment.environ,
+                                                    **job.interpreter.environ))
+    installed = dict(reversed(line.split(" ", 1))
+                     for line in out.splitlines() if line.strip())
+    top = ROOT / "src" / "backports" / "weakref"
+    ours = dict((path.relative_to(top).as_posix(),
+                 hashlib.sha256(path.read_bytes()).hexdigest())
+                for path in top.rglob("*.py"))
+    stale = sorted(name for name in ours if installed.get(name) != ours[name])
+    if stale:
+        raise StepFailed("the installed package is not this checkout's: %s"
+                         % ", ".join(stale), Path(job.log.name))
 
 
 def make_environment(job: Job, provisioner: Provisioner,
@@ -964,6 +1002,7 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             if str(ROOT / "src") in lines[-1]:
                 raise StepFailed("imports the source tree, not the wheel")
             check_core(job, environment)
+            check_fresh(job, environment)
             environ = dict(environment.environ)
             environ.update(interpreter.environ)
             environ[EXPECT_CORE_VARIABLE] = expected_core(interpreter)
