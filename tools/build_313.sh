@@ -4,6 +4,9 @@
 #     bash tools/build_313.sh t [DIR]     # default: .matrix/cpython3.13t
 #     bash tools/build_313.sh d [DIR]     # default: .matrix/cpython3.13d
 #
+# With BACKPORTS_WEAKREF_LINK_ONLY=1 it only links DIR to a build this
+# machine already has, and exits 3 when there is none.
+#
 # (tools/build_313t.sh and tools/build_313d.sh say the same.)
 #
 # t: GIL-free ("3.13t", python3.13t), for the free-threading tests.
@@ -15,7 +18,7 @@
 # python.org's tarball from a host these machines cannot reach. Debian
 # trixie's python3.13 source package has python.org's tarball as its
 # .orig.tar.xz (same checksum), so: fetch it with apt-get source, with a
-# private apt state under .matrix/build-313t/ (the machine's apt sources,
+# private apt state under the machine's build cache (its apt sources,
 # lists and locks stay untouched), hand it to python-build through
 # PYTHON_BUILD_CACHE_PATH under python.org's name, and build VERSION (t:
 # VERSIONt) into DIR (about 8 minutes on 2 cores; 340 MB, or 190 MB for t,
@@ -39,13 +42,20 @@ case "$KIND" in
 esac
 NAME=build_313$KIND
 DIR=${2:-$ROOT/.matrix/cpython3.13$KIND}
-WORK=$ROOT/.matrix/build-313t
+# The build itself lives once per machine, as pyenv's CPythons and apt's
+# packages do, and DIR links to it: a fresh clone (each CI run) then costs
+# a link, not 8 minutes of both cores. BACKPORTS_WEAKREF_BUILD_CACHE moves
+# it; delete it to build again.
+CACHE=${BACKPORTS_WEAKREF_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/backports-weakref}
+BUILT=$CACHE/cpython3.13$KIND
+WORK=$CACHE/build-313
 MIRROR=http://deb.debian.org/debian
 SUITE=trixie
 
 mkdir -p "$WORK" "$(dirname "$DIR")"
 # DIR.lock, as tools/sid_chroot.sh's: the matrix tells a build under way by
-# it. Then the shared lock: both kinds use one download and cache.
+# it. Then the machine's lock, shared by both kinds (one download) and by
+# every clone (one build).
 exec 9>"$DIR.lock"
 if ! flock -n 9; then
     echo "build_313: waiting for another run to finish $DIR"
@@ -55,11 +65,22 @@ exec 8>"$WORK/lock"
 flock 8
 
 ready() {
-    [ -e "$DIR/.complete" ] && "$DIR/bin/$PYTHON" -c "$CHECK" 2>/dev/null
+    [ -e "$BUILT/.complete" ] && "$BUILT/bin/$PYTHON" -c "$CHECK" 2>/dev/null
+}
+link() {
+    if [ "$(readlink "$DIR" 2>/dev/null)" != "$BUILT" ]; then
+        rm -rf "$DIR"
+        ln -s "$BUILT" "$DIR"
+    fi
+    echo "$NAME: $DIR -> $BUILT: $("$DIR/bin/$PYTHON" -VV)"
 }
 if ready; then
-    echo "$NAME: $DIR is already built: $("$DIR/bin/$PYTHON" -VV)"
+    link
     exit 0
+fi
+if [ -n "${BACKPORTS_WEAKREF_LINK_ONLY:-}" ]; then
+    echo "$NAME: not built on this machine ($BUILT)"
+    exit 3
 fi
 
 started=$SECONDS
@@ -125,16 +146,17 @@ if [ ! -e "$PYENV_ROOT/plugins/python-build/share/python-build/$definition" ]; t
 fi
 cp "$orig" "$WORK/cache/Python-$version.tar.xz"
 
-echo "$NAME: python-build $definition $DIR (about 8 minutes)"
-rm -rf "$DIR"
+echo "$NAME: python-build $definition $BUILT (about 8 minutes)"
+rm -rf "$BUILT"
 mkdir -p "$WORK/tmp"
 # python-build checks the tarball's checksum against its definition.
 PYTHON_BUILD_CACHE_PATH=$WORK/cache TMPDIR=$WORK/tmp PYTHON_CONFIGURE_OPTS=$options \
-    MAKE_OPTS="-j$(nproc)" "$PYTHON_BUILD" "$definition" "$DIR"
+    MAKE_OPTS="-j$(nproc)" "$PYTHON_BUILD" "$definition" "$BUILT"
 rm -rf "$WORK/tmp"
-"$DIR/bin/$PYTHON" -c "$CHECK" || {
-    echo "$NAME: $DIR/bin/$PYTHON is not the build asked for ($CHECK)" >&2
+"$BUILT/bin/$PYTHON" -c "$CHECK" || {
+    echo "$NAME: $BUILT/bin/$PYTHON is not the build asked for ($CHECK)" >&2
     exit 1
 }
-touch "$DIR/.complete"
-echo "$NAME: built $("$DIR/bin/$PYTHON" -VV) in $((SECONDS - started)) s"
+touch "$BUILT/.complete"
+echo "$NAME: built in $((SECONDS - started)) s"
+link

@@ -20,7 +20,9 @@ Steps, all kept under .matrix/ (gitignored):
    copied into .matrix/cpython-suites/X.Y/, for the newest release the
    package mirrors (NEWEST in src/backports/weakref/_specification.py) and
    the one before; then, the chroot done, the free-threaded 3.13t
-   (tools/build_313t.sh, about 8 minutes), which by hand is skipped,
+   (tools/build_313t.sh, about 8 minutes, once per machine: a clone's
+   .matrix/cpython3.13t links to ~/.cache/backports-weakref), which by
+   hand, when this machine has none, is skipped,
    loudly, until built or asked for with --build or BACKPORTS_WEAKREF_BUILD=1,
    and under CI=true always built;
 2. tooling: a venv made with the running python3 holding build, uv and
@@ -415,17 +417,21 @@ class Provisioner:
 
     def build(self, interpreter: Interpreter) -> None:
         folder = ROOT / interpreter.provider["folder"]
+        script = ["bash", ROOT / interpreter.provider["script"], folder]
         # A build already under way (.ci/run starts one in the background)
-        # holds the lock: waiting for it costs less than starting over.
+        # holds the lock: waiting for it costs less than starting over. One
+        # this machine made for another clone is only linked.
         if (not (folder / ".complete").exists() and not may_build()
-                and not locked_by_another(folder.with_name(folder.name + ".lock"))):
+                and not locked_by_another(folder.with_name(folder.name + ".lock"))
+                and subprocess.call(script, stdout=subprocess.DEVNULL,
+                                    env=dict(os.environ,
+                                             BACKPORTS_WEAKREF_LINK_ONLY="1"))):
             raise Skip("not built: it takes about %d minutes; run with "
                        "--build (or %s=1) to build it into %s"
                        % (interpreter.provider.get("minutes", 10),
                           BUILD_VARIABLE, os.path.relpath(folder, ROOT)))
         self.settle_chroots()
-        self.step(interpreter.name, ["bash", ROOT / interpreter.provider["script"],
-                                     folder])
+        self.step(interpreter.name, script)
 
     def settle_chroots(self) -> None:
         """Let the chroot go first: every run waits for the CPython suites
