@@ -750,12 +750,20 @@ def release_set_wheel(job: Job, environment: Environment,
     return dists.wheel
 
 
+def run_installed(job: Job, environment: Environment, *arguments) -> str:
+    """What the environment's interpreter prints when run with *arguments*
+    and the row's environment variables, in the job's work folder (not the
+    checkout, whose src/ it must not import)."""
+    _, out = job.run(environment.command(*arguments), cwd=job.work_dir,
+                     environ=dict(environment.environ,
+                                  **job.interpreter.environ))
+    return out
+
+
 def check_core(job: Job, environment: Environment) -> None:
     """`python -m backports.weakref` names the core users of this
     interpreter get from the set: the compiled one on every CPython."""
-    _, out = job.run(environment.command("-m", PROJECT), cwd=job.work_dir,
-                     environ=dict(environment.environ,
-                                  **job.interpreter.environ))
+    out = run_installed(job, environment, "-m", PROJECT)
     found = CORE_LINE.search(out)
     wanted = expected_core(job.interpreter)
     if not found or found.group(1) != wanted:
@@ -782,9 +790,7 @@ def check_fresh(job: Job, environment: Environment) -> None:
     """The installed package is this checkout's: every .py file as in
     src/ (an installer's cache once served an older build of the same
     version)."""
-    _, out = job.run(environment.command("-c", SOURCE_DIGESTS),
-                     cwd=job.work_dir, environ=dict(environment.environ,
-                                                    **job.interpreter.environ))
+    out = run_installed(job, environment, "-c", SOURCE_DIGESTS)
     installed = dict(reversed(line.split(" ", 1))
                      for line in out.splitlines() if line.strip())
     top = ROOT / "src" / "backports" / "weakref"
@@ -994,10 +1000,7 @@ def run_interpreter(interpreter: Interpreter, provisioner: Provisioner,
             # Every run of a sanitizer build, this check's import included,
             # needs its runtime loaded first, and its options.
             environment.environ.update(preload_environ(job))
-            _, out = job.run(environment.command("-c", CHECK_INSTALLED),
-                             cwd=job.work_dir,
-                             environ=dict(environment.environ,
-                                          **interpreter.environ))
+            out = run_installed(job, environment, "-c", CHECK_INSTALLED)
             kind = interpreter.variant and interpreter.variant["kind"]
             if kind in VARIANT_CHECKS and job.run(
                     environment.command("-c", VARIANT_CHECKS[kind]),
