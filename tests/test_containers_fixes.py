@@ -27,6 +27,7 @@ def test_len_exact_once_the_collector_has_run(kind):
     collect_until(lambda: probe() is None)
     assert len(filled.container) == 6
     assert bool(filled.container)
+    probe = weakref.ref(filled.objects[-1])
     del filled.objects[:]
     collect_until(lambda: probe() is None)
     assert len(filled.container) == 0
