@@ -4,7 +4,8 @@ three containers; the twin alone against what holds for any
 implementation; and threads sharing containers and iterators.
 
 The load is a number of operations, BACKPORTS_WEAKREF_FUZZ_OPERATIONS
-(about 10 s on CPython by default), in sequences of LENGTH operations
+(a few seconds on CPython by default; in a child interpreter, whose small
+heap keeps collections cheap), in sequences of LENGTH operations
 from the seeds BACKPORTS_WEAKREF_FUZZ_SEED, +1, +2...; a divergence names
 its seed and step, which reproduce it anywhere:
 
@@ -16,7 +17,8 @@ Every divergence met in a run is listed, the first in full.
 """
 from __future__ import absolute_import
 
-import gc
+import json
+import os
 import re
 import time
 
@@ -28,39 +30,58 @@ from backports.weakref import _compat
 from support import JYTHON, PYPY, STRESS_SECONDS, STRESS_THREADS, run_python
 
 LENGTH = 200
-# Operations per run: about 5 s a test on CPython 3.7+; before 3.7 no
-# gc.freeze() keeps a step's collection from walking the whole test
-# process, and collections take far longer on PyPy and Jython.
+# Operations per run: a few seconds a test. The seeds run in a child of
+# their own, whose heap is the fuzzer's alone: each step's full collection
+# then costs microseconds, where in the test process (its thousands of
+# collected tests; no gc.freeze() before 3.7, a walk of every object on
+# free-threaded 3.13) it took milliseconds, 8 to 30 times the whole run.
+# Collections are slower on PyPy, and slower still on Jython.
 OPERATIONS = differential.operations_budget(
-    1000 if JYTHON or PYPY else 6000 if not hasattr(gc, "freeze")
-    else 24000)
+    1000 if JYTHON else 8000 if PYPY else 24000)
 SEED = differential.first_seed()
+
+FUZZ = '''
+import json
+import sys
+sys.path.insert(0, sys.argv[1])
+import differential
+operations, first_seed = int(sys.argv[2]), int(sys.argv[3])
+compared, length = sys.argv[4].split(","), int(sys.argv[5])
+done = ran = 0
+seed = first_seed
+while done < operations:
+    steps = min(length, operations - done)
+    try:
+        ran += differential.run(seed, steps, compared)
+    except differential.Divergence as divergence:
+        ran += divergence.steps
+        print("divergence: " + json.dumps(str(divergence)))
+    done += steps
+    seed += 1
+print("ran: %d %d" % (ran, seed - 1))
+'''
 
 
 def fuzz(cores_compared, record_property, name):
     """Run OPERATIONS operations from SEED on, compared (two cores) or
-    checked (one); fail listing each seed's divergence."""
-    found = []
-    done = operations = 0   # the budget spent; the operations carried out
+    checked (one), in a child; fail listing each seed's divergence."""
+    here = os.path.dirname(os.path.abspath(__file__))
     started = time.time()
-    seed = SEED
-    while done < OPERATIONS:
-        steps = min(LENGTH, OPERATIONS - done)
-        try:
-            ran = differential.run(seed, steps, cores_compared)
-        except differential.Divergence as divergence:
-            found.append(str(divergence))
-            ran = divergence.steps
-        done += steps
-        operations += ran
-        seed += 1
+    rc, out, err = run_python(FUZZ, here, str(OPERATIONS), str(SEED),
+                              ",".join(cores_compared), str(LENGTH))
     elapsed = time.time() - started
+    assert rc == 0, "the fuzzer's child: exit status %d\n%s%s" % (
+        rc, out[-3000:], err[-3000:])
+    lines = out.splitlines()
+    found = [json.loads(line.split(" ", 1)[1]) for line in lines
+             if line.startswith("divergence: ")]
+    operations, last_seed = [int(word) for word in lines[-1].split()[1:]]
     record_property("load", "%s: %d operations, seeds %d-%d, %.1f s "
                     "(%d a second), %d divergent seeds" % (
-                        name, operations, SEED, seed - 1, elapsed,
+                        name, operations, SEED, last_seed, elapsed,
                         operations / max(elapsed, 1e-9), len(found)))
     assert not found, "%d of %d seeds diverge:\n%s\n\nthe first:\n%s" % (
-        len(found), seed - SEED,
+        len(found), last_seed - SEED + 1,
         "\n".join(text.splitlines()[0] for text in found), found[0])
 
 
@@ -131,7 +152,6 @@ def test_only_a_crash_inside_the_collector_is_allowed():
 @pytest.mark.parametrize("core", cores.CORES)
 def test_threads_share_containers_and_iterators(core, record_property):
     # In a child: on free-threaded builds this crashed the compiled core.
-    import os
     here = os.path.dirname(os.path.abspath(__file__))
     threads = max(STRESS_THREADS, 2)
     collector_crashes = 0
