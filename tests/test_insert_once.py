@@ -8,16 +8,14 @@ rounds and of keys that ended with two values (run pytest with -s).
 """
 from __future__ import absolute_import
 
-import os
 
 import pytest
 
 from containers_impl import Obj, newest_behaviour, weakref, weakrefable
-from support import collect_until, race_rounds
+from support import RACE_ROUNDS, collect_until, race_rounds
 
 RACERS = 16
 KEYS = 3
-ROUNDS = int(os.environ.get("BACKPORTS_WEAKREF_RACE_ROUNDS") or 200)
 
 
 def _count_duplicates(results, stored):
@@ -36,7 +34,7 @@ def _count_duplicates(results, stored):
 
 def _report(kind, duplicates):
     print("\ninsert-once %s.setdefault: %d rounds x %d keys x %d threads, "
-          "%d duplicates" % (kind, ROUNDS, KEYS, RACERS, duplicates))
+          "%d duplicates" % (kind, RACE_ROUNDS, KEYS, RACERS, duplicates))
 
 
 def _in_rotated_order(thread, call):
@@ -56,8 +54,8 @@ def test_racing_weak_value_setdefault_stores_one_value_per_key():
     d = weakref.WeakValueDictionary()
     # Key 0 of every round starts with a dead entry, which setdefault must
     # replace once, however many threads find it dead.
-    doomed = [Obj(number) for number in range(ROUNDS)]
-    for number in range(ROUNDS):
+    doomed = [Obj(number) for number in range(RACE_ROUNDS)]
+    for number in range(RACE_ROUNDS):
         d.data[(number, 0)] = weakref.KeyedRef(doomed[number], None,
                                                (number, 0))
     probe = weakref.ref(doomed[-1])
@@ -70,7 +68,7 @@ def test_racing_weak_value_setdefault_stores_one_value_per_key():
             return mine, d.setdefault((number, key), mine)
         return _in_rotated_order(thread, offer)
 
-    results = race_rounds(RACERS, ROUNDS, body)
+    results = race_rounds(RACERS, RACE_ROUNDS, body)
     duplicates = _count_duplicates(results,
                                    lambda number, key: d[(number, key)])
     _report("WeakValueDictionary", duplicates)
@@ -81,7 +79,7 @@ def test_racing_weak_value_setdefault_stores_one_value_per_key():
 def test_racing_weak_key_setdefault_stores_one_value_per_key():
     d = weakref.WeakKeyDictionary()
     keys = [[Obj((number, key)) for key in range(KEYS)]
-            for number in range(ROUNDS)]
+            for number in range(RACE_ROUNDS)]
 
     def body(number, thread):
         def offer(key):
@@ -89,7 +87,7 @@ def test_racing_weak_key_setdefault_stores_one_value_per_key():
             return mine, d.setdefault(keys[number][key], mine)
         return _in_rotated_order(thread, offer)
 
-    results = race_rounds(RACERS, ROUNDS, body)
+    results = race_rounds(RACERS, RACE_ROUNDS, body)
     duplicates = _count_duplicates(results,
                                    lambda number, key: d[keys[number][key]])
     _report("WeakKeyDictionary", duplicates)

@@ -5,7 +5,6 @@ from __future__ import absolute_import
 
 import functools
 import gc
-import os
 import random
 import time
 
@@ -13,12 +12,12 @@ import pytest
 
 from backports.weakref.extras import WeakValueCache
 from containers_impl import Obj
-from support import JYTHON, PYPY, collect_until, race_rounds
+from support import (JYTHON, PYPY, RACE_ROUNDS, collect_until,
+                     race_rounds)
 from backports import weakref
 
 RACERS = 16
 KEYS = 3
-ROUNDS = int(os.environ.get("BACKPORTS_WEAKREF_RACE_ROUNDS") or 200)
 
 
 class Made(object):
@@ -166,7 +165,7 @@ def test_racing_get_or_create_makes_one_value_per_key():
         return [cache.get_or_create((number, (thread + step) % KEYS),
                                     factory) for step in range(KEYS)]
 
-    results = race_rounds(RACERS, ROUNDS, body)
+    results = race_rounds(RACERS, RACE_ROUNDS, body)
     duplicates = 0
     for number, per_thread in enumerate(results):
         for step in range(KEYS):
@@ -178,7 +177,7 @@ def test_racing_get_or_create_makes_one_value_per_key():
                 duplicates += 1
     print("\nWeakValueCache.get_or_create: %d rounds x %d keys x %d threads, "
           "%d factory calls, %d duplicates"
-          % (ROUNDS, KEYS, RACERS, sum(calls.values()), duplicates))
+          % (RACE_ROUNDS, KEYS, RACERS, sum(calls.values()), duplicates))
     assert duplicates == 0
 
 
