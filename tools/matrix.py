@@ -1079,8 +1079,16 @@ def print_tail(log_path: Optional[Path], offset: int = 0) -> None:
         return
     print("---- last %d lines of %s ----" % (TAIL_LINES,
                                              os.path.relpath(log_path, ROOT)))
-    print("\n".join(text.splitlines()[-TAIL_LINES:]))
+    lines = text.splitlines()
+    print("\n".join(lines[-TAIL_LINES:]))
     print("---- end of %s ----" % log_path.name)
+    # pytest's -ra summary lists the skips too, which can push the failed
+    # tests' names above the tail: they are repeated here.
+    failed = [line for line in lines
+              if line.startswith(("FAILED ", "ERROR "))]
+    if failed:
+        print("---- failed in %s ----" % log_path.name)
+        print("\n".join(failed))
 
 
 def print_table(results: List[Result]) -> None:
