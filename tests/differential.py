@@ -681,9 +681,10 @@ def churn(core, seed, seconds, threads):
     of *core* (containers, iterators, objects; or NATIVE) for *seconds*, the
     collector on. Returns (operations, problems): what no step may show."""
     # The interpreter's own iterators are generators, which crash some
-    # free-threaded builds when threads share one (gh-120321): not asked.
+    # free-threaded builds (gh-120321) and break on Jython when threads share
+    # one: not asked.
     skipped = ("iterate", "advance") if (
-        core == NATIVE and _compat.GENERATORS_CRASH_WHEN_SHARED) else ()
+        core == NATIVE and _compat.GENERATORS_BREAK_WHEN_SHARED) else ()
     side = Side(core, Plan(seed, threaded=True), steady=True)
     operations = [0] * threads
     problems = []

@@ -53,6 +53,16 @@ if _compat.PY2:
 else:
     _items = dict.items
     _values = dict.values
+_listed = list
+
+if _compat.LISTS_OF_A_CHANGING_DICT_REPEAT:
+    # A snapshot taken while other threads change the container: through
+    # a copy, which has each key once.
+    def _values(data):
+        return data.copy().values()
+
+    def _listed(data):
+        return list(data.copy())
 
 
 # Each container's state: "data", the underlying dict or set, and
@@ -298,7 +308,7 @@ class WeakKeyDictionaryBase(object):
                 yield key, value
 
     def keys(self):
-        return live_referents(lambda: list(self.data))
+        return live_referents(lambda: _listed(self.data))
 
     __iter__ = keys
 
@@ -345,7 +355,7 @@ class WeakSetBase(object):
     def __iter__(self):
         # The snapshot is a list: as fast to make as a set copy, and faster
         # to iterate (no hash table to walk).
-        return live_referents(lambda: list(self.data))
+        return live_referents(lambda: _listed(self.data))
 
     def __len__(self):
         return len(self.data)
@@ -391,8 +401,8 @@ class WeakSetBase(object):
             add(key_ref(element, remove))
 
 
-if _compat.GENERATORS_CRASH_WHEN_SHARED:
-    from ._compat.free_threading import guard_iterators
+if _compat.GENERATORS_BREAK_WHEN_SHARED:
+    from ._compat.shared_generators import guard_iterators
     for _base in (WeakValueDictionaryBase, WeakKeyDictionaryBase):
         guard_iterators(_base, ["items", "keys", "values"])
         _base.__iter__ = _base.keys

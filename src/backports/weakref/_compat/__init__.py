@@ -45,10 +45,17 @@ else:
     FREE_THREADED = bool(_config_vars().get("Py_GIL_DISABLED"))
     del _config_vars
 
+# Jython's dict and set are Java concurrent maps: a list made of one while
+# another thread removes and re-adds an entry can hold that entry twice; a
+# copy, a new map, holds each key once. The twin's snapshots copy there.
+LISTS_OF_A_CHANGING_DICT_REPEAT = JYTHON
+
 # Two threads resuming one generator at once crash a free-threaded CPython
-# before 3.15 (gh-120321, fixed on 3.15 only) instead of raising "generator
-# already executing": the twin's iterators are guarded there (free_threading).
-GENERATORS_CRASH_WHEN_SHARED = FREE_THREADED and sys.version_info < (3, 15)
+# before 3.15 (gh-120321), and on Jython repeat an item or break the frame,
+# instead of raising "generator already executing": the twin's iterators are
+# guarded there (shared_generators).
+GENERATORS_BREAK_WHEN_SHARED = ((FREE_THREADED and sys.version_info < (3, 15))
+                                or JYTHON)
 
 # Free-threaded 3.13's collector (3.13.5t here; no 3.14t can be built here),
 # under threads churning weak references, now and then calls a queued
