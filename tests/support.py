@@ -15,6 +15,7 @@ import gc
 import os
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import threading
 import time
@@ -24,7 +25,10 @@ import weakref
 JYTHON = sys.platform.startswith("java")
 PYPY = "__pypy__" in sys.builtin_module_names
 PY2 = sys.version_info[0] == 2
-CPYTHON2 = PY2 and not JYTHON
+# Whether the interpreter's threads run Python code at the same time (no
+# GIL): free-threaded CPython and Jython.
+THREADS_RUN_AT_ONCE = JYTHON or bool(
+    sysconfig.get_config_var("Py_GIL_DISABLED"))
 # CPython frees an object at its last reference; PyPy and Jython at a
 # collection.
 REFERENCE_COUNTED = not (JYTHON or PYPY)
@@ -124,11 +128,10 @@ STRESS_SECONDS = float(os.environ.get("BACKPORTS_WEAKREF_STRESS_SECONDS") or
 STRESS_THREADS = int(os.environ.get("BACKPORTS_WEAKREF_STRESS_THREADS") or 4)
 # A test's threads must all be done within this, or it fails.
 JOIN_TIMEOUT = 120.0
-# Rounds of race_rounds() for the insert-once races. On PyPy and Jython a
-# thread switch costs far more (a round of 16 racers took 0.2 s on PyPy 3.9):
-# fewer rounds there.
+# Rounds of race_rounds() for the insert-once races: fewer on Jython, whose
+# racers spin for each other on real threads, among its slow collections.
 RACE_ROUNDS = int(os.environ.get("BACKPORTS_WEAKREF_RACE_ROUNDS") or
-                  (50 if JYTHON or PYPY else 200))
+                  (50 if JYTHON else 200))
 
 
 def run_threads(function, arguments):
@@ -206,13 +209,14 @@ def race_rounds(threads, rounds, body):
         try:
             for number in range(rounds):
                 gate.wait()
-                # The gate lets its waiters go one after another: spin,
-                # yielding, until all are out, so that they call body
-                # together. (Not on CPython 2, whose GIL a yielding thread
-                # mostly takes back at once: 16 spinners take seconds.)
+                # The gate lets its waiters go one after another: where
+                # threads run at once, spin, yielding, until all are out,
+                # so that they call body together. Under a GIL they take
+                # turns anyway, and 16 spinners cost seconds a test (and
+                # three times that beside another busy process).
                 with count_lock:
                     out[number] += 1
-                while out[number] < threads and not CPYTHON2:
+                while out[number] < threads and THREADS_RUN_AT_ONCE:
                     time.sleep(0)
                 results[number][index] = body(number, index)
         except BaseException:

@@ -13,16 +13,17 @@ from backports.weakref.extras import finalize_with_options
 from support import JYTHON, PYPY, collect_until, run_python, run_threads
 
 THREADS = 8
-# Each round forces a collection of the young generation. Jython's is the
-# JVM's System.gc(), free-threaded 3.13's collector has no generations
-# (every collection is a full one, about 14 ms in the suite's process), and
-# PyPy under pytest took 75 s for 2,000 rounds (8 threads queueing on the
-# lock and its GIL; PyPy 3.11 in CI's chroot ran past JOIN_TIMEOUT with
-# 1,000): they do a tenth of the rounds, PyPy a thirtieth, within it.
-SLOW_COLLECTIONS = (JYTHON or
-                    bool(sysconfig.get_config_var("Py_GIL_DISABLED")))
+# Each round forces a collection of the young generation. Free-threaded
+# 3.13's collector has no generations (every collection is a full one,
+# about 14 ms in the suite's process): a tenth of the rounds there. Jython's
+# is the JVM's System.gc() (1,000 rounds took 102 s in a CI run), and PyPy
+# under pytest took 41 s for 300 (8 threads queueing on the lock and its
+# GIL; PyPy 3.11 in CI's chroot once ran past JOIN_TIMEOUT with 1,000): a
+# fiftieth there, a hundredth on PyPy.
+FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 ROUNDS = int(os.environ.get("BACKPORTS_WEAKREF_DEFER_ROUNDS") or
-             (300 if PYPY else 1000 if SLOW_COLLECTIONS else 10000))
+             (100 if PYPY else 200 if JYTHON else
+              1000 if FREE_THREADED else 10000))
 
 
 class Cyclic(object):
