@@ -944,10 +944,11 @@ def run_pytest(job: Job, environment: Environment, environ: Dict[str, str],
     result.log, result.log_offset = Path(job.log.name), job.log.tell()
     started, cpu_before = time.monotonic(), cpu_seconds(job.log.name)
     # One module that fails to import must not hide the others' results:
-    # its error still counts, and fails the run.
+    # its error still counts, and fails the run. The slowest tests go in
+    # the row's log: where a CI run's minutes went.
     command = environment.command(
         "-m", "pytest", "-p", "no:cacheprovider", "-ra",
-        "--continue-on-collection-errors",
+        "--continue-on-collection-errors", "--durations=25",
         *job.interpreter.pytest_args,
         *pytest_targets(extra))
     rc, out = job.run(command, check=False, cwd=job.work_dir, environ=environ)
