@@ -131,12 +131,16 @@ run() {
     fi
     dir=$(cd "$dir" && pwd)
     # What pip and apt-get need to reach their registries as the host does.
+    # Replaced only when changed, and by a rename: another run in the same
+    # chroot may be reading it (a pip in one row once failed with "PEM lib"
+    # on a CA bundle that the next row's cp was rewriting in place).
     local file
     for file in /etc/resolv.conf /etc/hosts /etc/pip.conf \
                 /etc/ssl/certs/ca-certificates.crt; do
-        if [ -f "$file" ]; then
+        if [ -f "$file" ] && ! cmp -s "$file" "$dir$file"; then
             mkdir -p "$dir$(dirname "$file")"
-            cp -L "$file" "$dir$file"
+            cp -L "$file" "$dir$file.new.$$"
+            mv -f "$dir$file.new.$$" "$dir$file"
         fi
     done
     mkdir -p "$dir$ROOT"
