@@ -153,6 +153,20 @@ class IdentityKey(object):
     """Hashed and compared as object does."""
 
 
+def _store_twice(d, key, value):
+    """Store *value* under *key* in *d* twice: the second store makes a new
+    entry. In a frame of its own: on Jython a slot of the JVM's frame may
+    keep what a statement computed (the first entry's reference) alive."""
+    d[key] = value
+    first = d.valuerefs()[0]
+    d[key] = value
+    refs = d.valuerefs()
+    assert len(refs) == 1
+    assert refs[0]() is value
+    assert refs[0].key is key
+    assert refs[0] is not first
+
+
 @pytest.mark.parametrize("key", [7, "seven", IdentityKey(), Obj("key")])
 def test_storing_the_same_value_again(key):
     # The entry is made anew, as the stdlib makes it (an old compiled core
@@ -163,15 +177,11 @@ def test_storing_the_same_value_again(key):
     d = weakref.WeakValueDictionary()
     _counting_remover(d, calls)
     value = Obj(1)
-    d[key] = value
-    first = d.valuerefs()[0]
-    d[key] = value
-    refs = d.valuerefs()
-    assert len(refs) == 1
-    assert refs[0]() is value
-    assert refs[0].key is key
-    assert refs[0] is not first
-    del first, refs
+    _store_twice(d, key, value)
+    # The replaced reference is garbage, but on PyPy and Jython it lives
+    # until a collection: if it still lived when the value died, its own
+    # callback would run too (the JVM queues it). Collected first.
+    wait_for_callbacks()
     # Waited for by the value's death, then the callbacks, not by len(d):
     # on Jython len() drops a dead entry itself, and with it the reference
     # whose callback the reaper thread would have run.
