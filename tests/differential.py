@@ -658,6 +658,25 @@ def check_alone(seed, number, history, side, shown):
                          + "\n  " + "\n  ".join(problems))
 
 
+def run_budget(first_seed, operations, length, cores_compared):
+    """Run *operations* operations, *length* a seed, from *first_seed* on,
+    as run() does. Returns (operations carried out, the last seed, the
+    text of each divergence met)."""
+    found = []
+    done = ran = 0   # the budget spent; the operations carried out
+    seed = first_seed
+    while done < operations:
+        steps = min(length, operations - done)
+        try:
+            ran += run(seed, steps, cores_compared)
+        except Divergence as divergence:
+            ran += divergence.steps
+            found.append(str(divergence))
+        done += steps
+        seed += 1
+    return ran, seed - 1, found
+
+
 def operations_budget(default):
     """How many operations: BACKPORTS_WEAKREF_FUZZ_OPERATIONS, or *default*."""
     return int(os.environ.get("BACKPORTS_WEAKREF_FUZZ_OPERATIONS")

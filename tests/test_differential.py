@@ -45,20 +45,9 @@ import json
 import sys
 sys.path.insert(0, sys.argv[1])
 import differential
-operations, first_seed = int(sys.argv[2]), int(sys.argv[3])
-compared, length = sys.argv[4].split(","), int(sys.argv[5])
-done = ran = 0
-seed = first_seed
-while done < operations:
-    steps = min(length, operations - done)
-    try:
-        ran += differential.run(seed, steps, compared)
-    except differential.Divergence as divergence:
-        ran += divergence.steps
-        print("divergence: " + json.dumps(str(divergence)))
-    done += steps
-    seed += 1
-print("ran: %d %d" % (ran, seed - 1))
+print(json.dumps(differential.run_budget(
+    int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]),
+    sys.argv[5].split(","))))
 '''
 
 
@@ -67,15 +56,12 @@ def fuzz(cores_compared, record_property, name):
     checked (one), in a child; fail listing each seed's divergence."""
     here = os.path.dirname(os.path.abspath(__file__))
     started = time.time()
-    rc, out, err = run_python(FUZZ, here, str(OPERATIONS), str(SEED),
-                              ",".join(cores_compared), str(LENGTH))
+    rc, out, err = run_python(FUZZ, here, str(SEED), str(OPERATIONS),
+                              str(LENGTH), ",".join(cores_compared))
     elapsed = time.time() - started
     assert rc == 0, "the fuzzer's child: exit status %d\n%s%s" % (
         rc, out[-3000:], err[-3000:])
-    lines = out.splitlines()
-    found = [json.loads(line.split(" ", 1)[1]) for line in lines
-             if line.startswith("divergence: ")]
-    operations, last_seed = [int(word) for word in lines[-1].split()[1:]]
+    operations, last_seed, found = json.loads(out.splitlines()[-1])
     record_property("load", "%s: %d operations, seeds %d-%d, %.1f s "
                     "(%d a second), %d divergent seeds" % (
                         name, operations, SEED, last_seed, elapsed,
