@@ -15,20 +15,20 @@ import gc
 import os
 import subprocess
 import sys
-import sysconfig
 import textwrap
 import threading
 import time
 import traceback
 import weakref
 
+from backports.weakref import _compat
+
 JYTHON = sys.platform.startswith("java")
 PYPY = "__pypy__" in sys.builtin_module_names
 PY2 = sys.version_info[0] == 2
 # Whether the interpreter's threads run Python code at the same time (no
 # GIL): free-threaded CPython and Jython.
-THREADS_RUN_AT_ONCE = JYTHON or bool(
-    sysconfig.get_config_var("Py_GIL_DISABLED"))
+THREADS_RUN_AT_ONCE = JYTHON or _compat.FREE_THREADED
 # CPython frees an object at its last reference; PyPy and Jython at a
 # collection.
 REFERENCE_COUNTED = not (JYTHON or PYPY)

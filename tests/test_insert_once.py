@@ -8,7 +8,6 @@ rounds and of keys that ended with two values (run pytest with -s).
 """
 from __future__ import absolute_import
 
-
 import pytest
 
 from containers_impl import Obj, newest_behaviour, weakref, weakrefable

@@ -6,9 +6,9 @@ from __future__ import absolute_import
 
 import gc
 import os
-import sysconfig
 import threading
 
+from backports.weakref import _compat
 from backports.weakref.extras import finalize_with_options
 from support import JYTHON, PYPY, collect_until, run_python, run_threads
 
@@ -20,10 +20,9 @@ THREADS = 8
 # under pytest took 41 s for 300 (8 threads queueing on the lock and its
 # GIL; PyPy 3.11 in CI's chroot once ran past JOIN_TIMEOUT with 1,000): a
 # fiftieth there, a hundredth on PyPy.
-FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 ROUNDS = int(os.environ.get("BACKPORTS_WEAKREF_DEFER_ROUNDS") or
              (100 if PYPY else 200 if JYTHON else
-              1000 if FREE_THREADED else 10000))
+              1000 if _compat.FREE_THREADED else 10000))
 
 
 class Cyclic(object):
